@@ -1,0 +1,46 @@
+# One Makefile for people and CI. `make build` and `make test` set up
+# everything they need on a fresh Debian machine.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP_BUILD := $(VENV)/.installed-build
+STAMP_TEST := $(VENV)/.installed-test
+
+.PHONY: build test check serve lint clean sysdeps-build sysdeps-test
+
+build: $(STAMP_BUILD) sysdeps-build
+	$(PY) -m macros build
+
+check: $(STAMP_BUILD)
+	$(PY) -m macros check
+
+serve: $(STAMP_BUILD)
+	$(PY) -m macros serve
+
+test: $(STAMP_TEST) sysdeps-test
+	$(PY) -m ruff check macros tests
+	$(PY) -m macros build
+	$(PY) -m pytest
+
+lint: $(STAMP_TEST)
+	$(PY) -m ruff check macros tests
+
+sysdeps-build:
+	@sh scripts/system-deps.sh build
+
+sysdeps-test:
+	@sh scripts/system-deps.sh test
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP_BUILD): $(VENV)/bin/python requirements/build.txt pyproject.toml
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/build.txt
+	touch $@
+
+$(STAMP_TEST): $(STAMP_BUILD) requirements/test.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	touch $@
+
+clean:
+	rm -rf build site .pytest_cache

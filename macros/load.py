@@ -1,0 +1,205 @@
+"""Stage 1: read the YAML files of a data folder into plain values, keeping where each value stands.
+
+Every problem found while reading is collected; nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .errors import Problem
+
+# An alias bomb is a few lines that expand to millions of nodes; real data has a few thousand.
+MAX_NODES = 200_000
+
+Location = tuple[int, int]
+NodePath = tuple[str | int, ...]
+
+
+@dataclass
+class LoadedFile:
+    """One data file: its parsed value and the line/column of every node in it."""
+
+    path: str  # as shown to editors, e.g. data/roles.yaml
+    data: object
+    value_marks: dict[NodePath, Location] = field(default_factory=dict)
+    key_marks: dict[NodePath, Location] = field(default_factory=dict)
+
+    def where(self, loc: NodePath, *, key: bool = False) -> Location:
+        """The best location for a node path: the key itself, the value, or the nearest parent."""
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
+        for end in range(len(loc), -1, -1):
+            part = loc[:end]
+            if part in self.value_marks:
+                return self.value_marks[part]
+        return (1, 1)
+
+
+# Known PyYAML scanner/parser messages, said in the editors' language.
+_YAML_MESSAGES = {
+    "found character '\\t' that cannot start any token": (
+        "这里有制表符（Tab），YAML 只能用空格缩进。",
+        "把 Tab 换成空格；建议在编辑器中设置“用空格代替 Tab”。",
+    ),
+    "mapping values are not allowed here": (
+        "这里不能出现“键: 值”。",
+        "检查缩进是否与上一行对齐；文本中含有“: ”时请给整段文本加引号。",
+    ),
+    "could not find expected ':'": ("缺少冒号“:”。", "每个键后面要有“: ”（冒号加空格）。"),
+    "did not find expected key": ("缩进不一致，这里找不到预期的键。", "同一层级的键必须左对齐。"),
+    "did not find expected '-' indicator": (
+        "缩进不一致，这里应是列表项“- ”。",
+        "同一列表的各项必须左对齐。",
+    ),
+    "expected <block end>, but found '<block mapping start>'": (
+        "缩进不一致。",
+        "同一层级的键必须左对齐。",
+    ),
+    "expected <block end>, but found '<block sequence start>'": (
+        "缩进不一致。",
+        "同一列表的各项必须左对齐。",
+    ),
+    "found unexpected end of stream": ("文件意外结束。", "检查引号或括号是否成对。"),
+}
+
+
+def load_folder(data_dir: Path, display_root: Path | None = None) -> tuple[list[LoadedFile], list[Problem]]:
+    """Read every *.yaml file under data_dir, in a stable order."""
+    display_root = display_root or data_dir.parent
+    files: list[LoadedFile] = []
+    problems: list[Problem] = []
+    for path in sorted(data_dir.rglob("*.yaml")) + sorted(data_dir.rglob("*.yml")):
+        shown = path.relative_to(display_root).as_posix()
+        loaded, found = load_file(path, shown)
+        problems.extend(found)
+        if loaded is not None:
+            files.append(loaded)
+    return files, problems
+
+
+def load_file(path: Path, shown: str) -> tuple[LoadedFile | None, list[Problem]]:
+    """Read one file; return (None, problems) when it cannot be used at all."""
+    raw = path.read_bytes()
+    text, problem = _decode(raw, shown)
+    if problem:
+        return None, [problem]
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        return None, [_yaml_problem(exc, shown)]
+    if node is None:
+        return None, [Problem(shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
+    builder = _Builder(shown)
+    data = builder.build(node, ())
+    if builder.problems:
+        return None, builder.problems
+    return LoadedFile(shown, data, builder.value_marks, builder.key_marks), []
+
+
+def _decode(raw: bytes, shown: str) -> tuple[str, Problem | None]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return "", Problem(
+            shown, 1, 1, "文件以 BOM（字节顺序标记）开头。", "在编辑器中另存为“UTF-8（无 BOM）”。"
+        )
+    try:
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        before = raw[: exc.start]
+        line = before.count(b"\n") + 1
+        column = len(before) - (before.rfind(b"\n") + 1) + 1
+        return "", Problem(
+            shown,
+            line,
+            column,
+            "文件不是 UTF-8 编码（可能被保存成了 GBK/GB2312）。",
+            "在编辑器中另存为“UTF-8（无 BOM）”。",
+        )
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    problem = (exc.problem or "").strip()
+    context = (exc.context or "").strip()
+    for key, (message, hint) in _YAML_MESSAGES.items():
+        if problem.startswith(key):
+            return Problem(shown, line, column, message, hint)
+    if "while scanning a quoted scalar" in context:
+        return Problem(shown, line, column, "引号没有闭合。", "检查这一段文本两端的引号是否成对。")
+    if "found undefined alias" in problem or "found undefined alias" in context:
+        return Problem(shown, line, column, "使用了未定义的别名（*名称）。", "先用 &名称 定义，再用 *名称 引用。")
+    detail = f"{context}：{problem}" if context else problem
+    return Problem(shown, line, column, f"YAML 语法错误（{detail}）。", "对照相邻几行检查缩进与标点。")
+
+
+class _Builder:
+    """Turns a composed YAML node graph into plain Python values, recording marks."""
+
+    def __init__(self, shown: str):
+        self.shown = shown
+        self.problems: list[Problem] = []
+        self.value_marks: dict[NodePath, Location] = {}
+        self.key_marks: dict[NodePath, Location] = {}
+        self.nodes = 0
+        self.constructor = yaml.SafeLoader("")
+        self.too_big = False
+
+    def build(self, node: yaml.Node, path: NodePath) -> object:
+        self.nodes += 1
+        if self.nodes > MAX_NODES:
+            if not self.too_big:
+                self.too_big = True
+                self._problem(
+                    node,
+                    f"文件展开后超过 {MAX_NODES} 个节点（可能是别名 *名称 层层嵌套造成的“别名炸弹”），已拒绝读取。",
+                    "不要用别名复制大段内容；直接写出需要的数据。",
+                )
+            return None
+        self.value_marks.setdefault(path, _location(node))
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, (*path, i)) for i, child in enumerate(node.value) if not self.too_big]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.constructor.ConstructorError as exc:
+            self._problem(node, f"不支持的 YAML 写法（{exc.problem}）。", "只写普通的文本、数字、列表和映射。")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict:
+        result: dict = {}
+        first_seen: dict[object, int] = {}
+        for key_node, value_node in node.value:
+            if self.too_big:
+                break
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(key_node, "不支持 YAML 合并键“<<”。", "直接写出需要的键。")
+                continue
+            key = self.build(key_node, (*path, "<key>"))
+            if not isinstance(key, str):
+                self._problem(key_node, f"键必须是文本，这里是 {key!r}。", "给键加上引号，或改用英文标识。")
+                continue
+            if key in first_seen:
+                self._problem(
+                    key_node,
+                    f"键 '{key}' 在同一映射中重复出现（第一次在第 {first_seen[key]} 行）。",
+                    "删除或合并重复的键；YAML 只会保留最后一个，前面的内容会悄悄丢失。",
+                )
+                continue
+            first_seen[key] = key_node.start_mark.line + 1
+            self.key_marks[(*path, key)] = _location(key_node)
+            result[key] = self.build(value_node, (*path, key))
+        self.value_marks.pop((*path, "<key>"), None)
+        return result
+
+    def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
+        line, column = _location(node)
+        self.problems.append(Problem(self.shown, line, column, message, hint))
+
+
+def _location(node: yaml.Node) -> Location:
+    return (node.start_mark.line + 1, node.start_mark.column + 1)

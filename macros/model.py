@@ -1,0 +1,235 @@
+"""The resolved handbook: immutable objects whose references are objects, not strings.
+
+Renderers receive these objects and never look anything up by id. Back-references
+(a role's steps, a procedure's steps) are filled in by resolve.py and frozen afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+class _Entity:
+    """Short reprs: the objects reference each other in cycles."""
+
+    def __repr__(self) -> str:
+        key = getattr(self, "id", None) or getattr(self, "title", "")
+        return f"{type(self).__name__}({key!r})"
+
+
+ROLE_KIND_LABELS = MappingProxyType(
+    {"body": "机构", "position": "岗位", "group": "工作组", "leadership": "领导", "external": "外部单位"}
+)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Section(_Entity):
+    id: str
+    heading: str
+    excluded: str | None
+    source: Source = field(repr=False, default=None)  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Source(_Entity):
+    id: str
+    file: str
+    title: str
+    kind: str
+    origin: str
+    date: str
+    sections: tuple[Section, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Citation(_Entity):
+    source: Source
+    section: Section
+
+    @property
+    def label(self) -> str:
+        return f"{self.source.file} {self.section.id}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Role(_Entity):
+    id: str
+    name: str
+    kind: str
+    summary: str | None
+    aliases: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    parent: Role | None = None
+    children: tuple[Role, ...] = ()
+    duties: tuple[Duty, ...] = ()
+    steps: tuple[Step, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+
+    @property
+    def kind_label(self) -> str:
+        return ROLE_KIND_LABELS[self.kind]
+
+    @property
+    def procedures(self) -> tuple[Procedure, ...]:
+        seen: dict[str, Procedure] = {}
+        for step in self.steps:
+            seen.setdefault(step.procedure.id, step.procedure)
+        return tuple(seen.values())
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Duty(_Entity):
+    id: str
+    title: str
+    detail: str | None
+    source_gap: str | None
+    citations: tuple[Citation, ...] = ()
+    role: Role = None  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TimeLimit(_Entity):
+    limit: str
+    counts_from: str | None
+    on_expiry: str | None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Transition(_Entity):
+    step: Step
+    when: str | None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Step(_Entity):
+    id: str
+    number: int
+    title: str
+    action: str
+    documents: tuple[str, ...]
+    time_limit: TimeLimit | None
+    condition: str | None
+    end: bool
+    notes: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    approved_by: tuple[Role, ...] = ()
+    next: tuple[Transition, ...] = ()
+    procedure: Procedure = field(repr=False, default=None)  # type: ignore[assignment]
+
+    @property
+    def lead(self) -> Role:
+        return self.roles[0]
+
+    @property
+    def anchor(self) -> str:
+        return f"step-{self.id}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Procedure(_Entity):
+    id: str
+    name: str
+    summary: str
+    trigger: str | None
+    notes: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    owner: Role = None  # type: ignore[assignment]
+    steps: tuple[Step, ...] = ()
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """Every role acting or approving in the procedure, in order of first appearance."""
+        seen: dict[str, Role] = {}
+        for step in self.steps:
+            for role in (*step.roles, *step.approved_by):
+                seen.setdefault(role.id, role)
+        return tuple(seen.values())
+
+    @property
+    def time_limited_steps(self) -> tuple[Step, ...]:
+        return tuple(step for step in self.steps if step.time_limit)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class ChecklistItem(_Entity):
+    id: str
+    number: int
+    text: str
+    citations: tuple[Citation, ...] = ()
+    procedure: Procedure | None = None
+    step: Step | None = None
+    duty: Duty | None = None
+
+    @property
+    def anchor(self) -> str:
+        return f"item-{self.id}"
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Checklist(_Entity):
+    id: str
+    name: str
+    purpose: str
+    citations: tuple[Citation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    items: tuple[ChecklistItem, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Term(_Entity):
+    id: str
+    term: str
+    definition: str
+    aliases: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    related: tuple[Term, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Info(_Entity):
+    title: str
+    subtitle: str | None
+    edition: str
+    date: str
+    compiler: str | None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Handbook(_Entity):
+    """Everything the renderers need, resolved and checked."""
+
+    info: Info
+    sources: tuple[Source, ...]
+    roles: tuple[Role, ...]
+    duties: tuple[Duty, ...]
+    procedures: tuple[Procedure, ...]
+    checklists: tuple[Checklist, ...]
+    terms: tuple[Term, ...]
+
+    def role(self, role_id: str) -> Role:
+        return _find(self.roles, role_id, "角色")
+
+    def procedure(self, procedure_id: str) -> Procedure:
+        return _find(self.procedures, procedure_id, "程序")
+
+    def checklist(self, checklist_id: str) -> Checklist:
+        return _find(self.checklists, checklist_id, "清单")
+
+    def term(self, term_id: str) -> Term:
+        return _find(self.terms, term_id, "术语")
+
+    @property
+    def top_roles(self) -> tuple[Role, ...]:
+        return tuple(role for role in self.roles if role.parent is None)
+
+
+def _find(items, wanted: str, kind: str):
+    """Look up by id for page adapters (docs/*.md name entries by id); unknown ids are page errors."""
+    for item in items:
+        if item.id == wanted:
+            return item
+    from .errors import BuildError, did_you_mean
+
+    hint = did_you_mean(wanted, [item.id for item in items])
+    raise BuildError(f"页面引用的{kind} '{wanted}' 未定义。{hint}")

@@ -1,0 +1,349 @@
+"""Stage 2b: turn validated files into one Handbook, resolving every reference.
+
+All problems are gathered in one pass; the Handbook is returned only when there are none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from . import schema as s
+from .errors import DataError, Problem, did_you_mean
+from .load import LoadedFile, NodePath, load_folder
+from .shape import check_shape
+
+KIND_NAMES = {
+    "sources": "来源",
+    "roles": "角色",
+    "duties": "职责",
+    "procedures": "程序",
+    "checklists": "清单",
+    "terms": "术语",
+}
+
+
+def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
+    """Load, validate and resolve a data folder; raise DataError listing every problem."""
+    files, problems = load_folder(data_dir, display_root)
+    typed, shape_problems, broken = check_shape(files)
+    problems += shape_problems
+    resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir)
+    handbook = resolver.resolve()
+    problems += resolver.problems
+    if problems or handbook is None:
+        raise DataError(problems)
+    return handbook
+
+
+@dataclass
+class _Entry:
+    """A raw entry with where it was written."""
+
+    raw: Any
+    file: LoadedFile
+    loc: NodePath
+
+    def at(self, *more: str | int, key: bool = False) -> tuple[str, int, int]:
+        line, column = self.file.where((*self.loc, *more), key=key)
+        return self.file.path, line, column
+
+
+def _set(obj: object, name: str, value: object) -> None:
+    """Fill a field of a frozen object while the handbook is being assembled."""
+    object.__setattr__(obj, name, value)
+
+
+class _Resolver:
+    def __init__(self, typed: list[tuple[LoadedFile, s.DataFile]], broken: dict[str, set[str]], display: Path,
+                 data_dir: Path):
+        self.typed = typed
+        self.broken = broken
+        self.problems: list[Problem] = []
+        self.data_label = data_dir.relative_to(display).as_posix() if data_dir.is_relative_to(display) else str(
+            data_dir
+        )
+        self.entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KIND_NAMES}
+        self.objects: dict[str, dict[str, Any]] = {kind: {} for kind in KIND_NAMES}
+
+    # -- problems -----------------------------------------------------------------
+
+    def problem(self, where: tuple[str, int, int], message: str, hint: str = "") -> None:
+        self.problems.append(Problem(*where, message, hint))
+
+    def ref(self, kind: str, wanted: str | None, entry: _Entry, path: tuple, context: str) -> Any:
+        """The object a reference names, or None (and a problem) when it names nothing."""
+        if wanted is None:
+            return None
+        found = self.objects[kind].get(wanted)
+        if found is None and wanted not in self.broken.get(kind, ()):
+            self.problem(entry.at(*path), f"{context}引用的{KIND_NAMES[kind]} '{wanted}' 未定义。",
+                         did_you_mean(wanted, self.objects[kind]))
+        return found
+
+    def refs(self, kind: str, wanted: Iterable[str], entry: _Entry, path: tuple, context: str) -> tuple:
+        found = (self.ref(kind, one, entry, (*path, i), context) for i, one in enumerate(wanted))
+        return tuple(obj for obj in found if obj is not None)
+
+    # -- the pass ---------------------------------------------------------------
+
+    def resolve(self) -> m.Handbook | None:
+        info = self.collect_info()
+        self.collect_entries()
+        self.create_objects()
+        citations = self.citation_resolver()
+        self.link_roles(citations)
+        self.link_duties(citations)
+        self.link_procedures(citations)
+        self.link_checklists(citations)
+        self.link_terms(citations)
+        self.fill_back_references()
+        if info is None or self.problems:
+            return None
+        return m.Handbook(
+            info=info,
+            **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
+        )
+
+    def collect_info(self) -> m.Info | None:
+        found = [(loaded, data.handbook) for loaded, data in self.typed if data.handbook is not None]
+        if not found:
+            if self.typed:
+                self.problem((f"{self.data_label}/handbook.yaml", 1, 1), "缺少手册信息（handbook: 标题、版次、日期）。",
+                             "新建 data/handbook.yaml，写入 handbook: 下的 title、edition、date。")
+            else:
+                self.problem((self.data_label, 1, 1), "数据目录里没有可用的 YAML 文件。", "")
+            return None
+        for loaded, _ in found[1:]:
+            self.problem((loaded.path, *loaded.where(("handbook",), key=True)), "手册信息（handbook:）重复。",
+                         f"只在 {found[0][0].path} 中保留一份。")
+        raw = found[0][1]
+        return m.Info(raw.title, raw.subtitle, raw.edition, raw.date, raw.compiler)
+
+    def collect_entries(self) -> None:
+        for loaded, data in self.typed:
+            for kind in KIND_NAMES:
+                for index, raw in enumerate(getattr(data, kind)):
+                    entry = _Entry(raw, loaded, (kind, index))
+                    first = self.entries[kind].get(raw.id)
+                    if first is not None:
+                        path, line, _ = first.at("id")
+                        self.problem(entry.at("id"), f"{KIND_NAMES[kind]}标识 '{raw.id}' 重复。",
+                                     f"已在 {path}:{line} 定义过；每个标识只能用一次。")
+                        continue
+                    self.entries[kind][raw.id] = entry
+
+    def create_objects(self) -> None:
+        """Objects without references first, so references can point anywhere, cycles included."""
+        makers: dict[str, Callable[[Any], Any]] = {
+            "sources": lambda r: m.Source(r.id, r.file, r.title, r.kind, r.origin, r.date),
+            "roles": lambda r: m.Role(r.id, r.name, r.kind, r.summary, tuple(r.aliases)),
+            "duties": lambda r: m.Duty(r.id, r.title, r.detail, r.source_gap),
+            "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes)),
+            "checklists": lambda r: m.Checklist(r.id, r.name, r.purpose),
+            "terms": lambda r: m.Term(r.id, r.term, r.definition, tuple(r.aliases)),
+        }
+        for kind, make in makers.items():
+            for entry_id, entry in self.entries[kind].items():
+                self.objects[kind][entry_id] = make(entry.raw)
+        for source_id, entry in self.entries["sources"].items():
+            source = self.objects["sources"][source_id]
+            sections = []
+            seen: set[str] = set()
+            for index, raw in enumerate(entry.raw.sections):
+                if raw.id in seen:
+                    self.problem(entry.at("sections", index, "id"), f"来源 '{source_id}' 的章节 '{raw.id}' 重复。", "")
+                    continue
+                seen.add(raw.id)
+                sections.append(m.Section(raw.id, raw.heading, raw.excluded, source))
+            _set(source, "sections", tuple(sections))
+
+    def citation_resolver(self) -> Callable[[list[s.Cite], _Entry, tuple], tuple[m.Citation, ...]]:
+        sections = {
+            source.id: {section.id: section for section in source.sections}
+            for source in self.objects["sources"].values()
+        }
+
+        def resolve(cites: list[s.Cite], entry: _Entry, path: tuple = ()) -> tuple[m.Citation, ...]:
+            result = []
+            for index, cite in enumerate(cites):
+                where = (*path, "cite", index)
+                source = self.ref("sources", cite.source, entry, (*where, "source"), "出处")
+                if source is None:
+                    continue
+                section = sections[source.id].get(cite.section)
+                if section is None:
+                    self.problem(entry.at(*where, "section"),
+                                 f"出处引用的章节 '{cite.section}' 不在来源 '{source.id}' 的章节目录中。",
+                                 did_you_mean(cite.section, sections[source.id])
+                                 or f"先在 sources.yaml 中为 {source.id} 补上这一章节。")
+                    continue
+                result.append(m.Citation(source, section))
+            return tuple(result)
+
+        return resolve
+
+    def link_roles(self, cite) -> None:
+        for role_id, entry in self.entries["roles"].items():
+            role = self.objects["roles"][role_id]
+            _set(role, "citations", cite(entry.raw.cite, entry))
+            _set(role, "parent", self.ref("roles", entry.raw.parent, entry, ("parent",), f"角色 '{role_id}' 的上级"))
+        for role_id, entry in self.entries["roles"].items():
+            if self._in_parent_cycle(self.objects["roles"][role_id]):
+                self.problem(entry.at("parent"), f"角色 '{role_id}' 的上级关系构成循环。", "检查 parent 字段。")
+
+    @staticmethod
+    def _in_parent_cycle(role: m.Role) -> bool:
+        seen = {id(role)}
+        current = role.parent
+        while current is not None:
+            if id(current) in seen:
+                return True
+            seen.add(id(current))
+            current = current.parent
+        return False
+
+    def link_duties(self, cite) -> None:
+        for duty_id, entry in self.entries["duties"].items():
+            duty = self.objects["duties"][duty_id]
+            _set(duty, "citations", cite(entry.raw.cite, entry))
+            _set(duty, "role", self.ref("roles", entry.raw.role, entry, ("role",), f"职责 '{duty_id}' "))
+
+    def link_procedures(self, cite) -> None:
+        for procedure_id, entry in self.entries["procedures"].items():
+            procedure = self.objects["procedures"][procedure_id]
+            raw: s.Procedure = entry.raw
+            _set(procedure, "citations", cite(raw.cite, entry))
+            _set(procedure, "owner", self.ref("roles", raw.owner, entry, ("owner",), f"程序 '{procedure_id}' 的牵头角色"))
+            steps = self._make_steps(procedure, entry, cite)
+            _set(procedure, "steps", tuple(steps.values()))
+            self._link_steps(procedure, entry, steps)
+            self._check_reachable(procedure, entry, steps)
+
+    def _make_steps(self, procedure: m.Procedure, entry: _Entry, cite) -> dict[str, m.Step]:
+        steps: dict[str, m.Step] = {}
+        for index, raw in enumerate(entry.raw.steps):
+            if raw.id in steps:
+                self.problem(entry.at("steps", index, "id"), f"程序 '{procedure.id}' 中步骤标识 '{raw.id}' 重复。", "")
+                continue
+            time_limit = raw.time_limit and m.TimeLimit(raw.time_limit.limit, raw.time_limit.counts_from,
+                                                        raw.time_limit.on_expiry)
+            citations = cite(raw.cite, entry, ("steps", index)) if raw.cite else procedure.citations
+            steps[raw.id] = m.Step(raw.id, len(steps) + 1, raw.title, raw.action, tuple(raw.documents), time_limit,
+                                   raw.condition, raw.end, tuple(raw.notes), citations, procedure=procedure)
+        return steps
+
+    def _link_steps(self, procedure: m.Procedure, entry: _Entry, steps: dict[str, m.Step]) -> None:
+        first_index: dict[str, int] = {}
+        for index, raw in enumerate(entry.raw.steps):
+            first_index.setdefault(raw.id, index)
+        for index, raw in enumerate(entry.raw.steps):
+            if index != first_index[raw.id]:
+                continue  # a duplicate id, already reported
+            step = steps[raw.id]
+            path = ("steps", index)
+            context = f"步骤 '{raw.id}' 的"
+            _set(step, "roles", self.refs("roles", raw.roles, entry, (*path, "roles"), context + "角色"))
+            _set(step, "approved_by", self.refs("roles", raw.approved_by, entry, (*path, "approved_by"),
+                                                context + "审批角色"))
+            transitions = []
+            for n, nxt in enumerate(raw.next):
+                target = steps.get(nxt.step)
+                if target is None:
+                    self.problem(entry.at(*path, "next", n, "step"),
+                                 f"步骤 '{raw.id}' 的后续步骤 '{nxt.step}' 不在程序 '{procedure.id}' 中。",
+                                 did_you_mean(nxt.step, steps))
+                    continue
+                transitions.append(m.Transition(target, nxt.when))
+            if raw.end and raw.next:
+                self.problem(entry.at(*path, "end", key=True), f"步骤 '{raw.id}' 既标明结束（end），又写了后续步骤（next）。",
+                             "二者只留其一。")
+            _set(step, "next", tuple(transitions))
+
+    def _check_reachable(self, procedure: m.Procedure, entry: _Entry, steps: dict[str, m.Step]) -> None:
+        """Every step must be reachable from the first; an implicit edge leads to the following step."""
+        ordered = list(steps.values())
+        following = {step.id: ordered[i + 1] for i, step in enumerate(ordered[:-1])}
+        reached: set[str] = set()
+        pending = ordered[:1]
+        while pending:
+            step = pending.pop()
+            if step.id in reached:
+                continue
+            reached.add(step.id)
+            if step.next:
+                pending.extend(t.step for t in step.next)
+            elif not step.end and step.id in following:
+                pending.append(following[step.id])
+        for index, raw in enumerate(entry.raw.steps):
+            if raw.id in steps and raw.id not in reached:
+                self.problem(entry.at("steps", index, "id"),
+                             f"程序 '{procedure.id}' 的步骤 '{raw.id}' 从第一步出发无法到达。",
+                             "检查前面步骤的 next 与 end；没有 next 的步骤会接着走向下一步。")
+
+    def link_checklists(self, cite) -> None:
+        for checklist_id, entry in self.entries["checklists"].items():
+            checklist = self.objects["checklists"][checklist_id]
+            raw: s.Checklist = entry.raw
+            _set(checklist, "citations", cite(raw.cite, entry))
+            _set(checklist, "roles", self.refs("roles", raw.roles, entry, ("roles",), f"清单 '{checklist_id}' "))
+            items, seen = [], set()
+            for index, item in enumerate(raw.items):
+                path = ("items", index)
+                if item.id in seen:
+                    self.problem(entry.at(*path, "id"), f"清单 '{checklist_id}' 中条目标识 '{item.id}' 重复。", "")
+                    continue
+                seen.add(item.id)
+                context = f"清单条目 '{item.id}' "
+                procedure = self.ref("procedures", item.procedure, entry, (*path, "procedure"), context)
+                step = self._item_step(item, procedure, entry, path)
+                duty = self.ref("duties", item.duty, entry, (*path, "duty"), context)
+                citations = cite(item.cite, entry, path) if item.cite else checklist.citations
+                items.append(m.ChecklistItem(item.id, len(items) + 1, item.text, citations, procedure, step, duty))
+            _set(checklist, "items", tuple(items))
+
+    def _item_step(self, item: s.ChecklistItem, procedure: m.Procedure | None, entry: _Entry, path) -> m.Step | None:
+        if item.step is None:
+            return None
+        if item.procedure is None:
+            self.problem(entry.at(*path, "step", key=True), f"清单条目 '{item.id}' 写了步骤却没有写所属程序。",
+                         "加上 procedure: 程序标识。")
+            return None
+        if procedure is None:
+            return None
+        for step in procedure.steps:
+            if step.id == item.step:
+                return step
+        self.problem(entry.at(*path, "step"), f"清单条目 '{item.id}' 引用的步骤 '{item.step}' 不在程序 '{procedure.id}' 中。",
+                     did_you_mean(item.step, [step.id for step in procedure.steps]))
+        return None
+
+    def link_terms(self, cite) -> None:
+        for term_id, entry in self.entries["terms"].items():
+            term = self.objects["terms"][term_id]
+            _set(term, "citations", cite(entry.raw.cite, entry))
+            _set(term, "related", self.refs("terms", entry.raw.related, entry, ("related",), f"术语 '{term_id}' "))
+
+    def fill_back_references(self) -> None:
+        roles = list(self.objects["roles"].values())
+        by_role: dict[int, dict[str, list]] = {id(r): {"children": [], "duties": [], "steps": [], "checklists": []}
+                                               for r in roles}
+        for role in roles:
+            if role.parent is not None:
+                by_role[id(role.parent)]["children"].append(role)
+        for duty in self.objects["duties"].values():
+            if duty.role is not None:
+                by_role[id(duty.role)]["duties"].append(duty)
+        for procedure in self.objects["procedures"].values():
+            for step in procedure.steps:
+                for role in dict.fromkeys((*step.roles, *step.approved_by)):
+                    by_role[id(role)]["steps"].append(step)
+        for checklist in self.objects["checklists"].values():
+            for role in checklist.roles:
+                by_role[id(role)]["checklists"].append(checklist)
+        for role in roles:
+            for name, values in by_role[id(role)].items():
+                _set(role, name, tuple(values))

@@ -1,0 +1,155 @@
+"""The shape of a data file, as editors write it (ids are still strings here).
+
+Every data file is a mapping whose keys name kinds of entries; any file may hold any kind,
+and by convention each kind has its own file or folder. Unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+
+Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
+Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
+Date = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Cite(Strict):
+    """Where an item comes from: a source document and a section of its outline."""
+
+    source: Id = Field(description="来源文件的标识，如 s000")
+    section: Text = Field(description="来源中的章节标识，须在 sources.yaml 的章节目录中，如 四(五)12")
+
+
+Cites = Annotated[list[Cite], Field(min_length=1, description="出处，至少一条")]
+
+
+class Section(Strict):
+    id: Text = Field(description="章节标识，如 四(五)12")
+    heading: Text = Field(description="章节的简短标题（用本手册自己的话）")
+    excluded: Text | None = Field(None, description="有意不收录时写明理由")
+
+
+class Source(Strict):
+    id: Id
+    file: Text = Field(description="来源文件名")
+    title: Text
+    kind: Text = Field(description="文献类型，如 调研报告、汇编、工作综述")
+    origin: Text = Field(description="发布单位或地区")
+    date: Text = Field(description="来源所述的时间，照来源写")
+    sections: list[Section] = Field(min_length=1)
+
+
+class Handbook(Strict):
+    title: Text
+    subtitle: Text | None = None
+    edition: Text = Field(description="版次，如 2026 年第 1 版")
+    date: Date = Field(description="本版日期，写成带引号的 \"2026-11-22\"")
+    compiler: Text | None = Field(None, description="编写单位")
+
+
+RoleKind = Literal["body", "position", "group", "leadership", "external"]
+
+
+class Role(Strict):
+    id: Id
+    name: Text
+    kind: RoleKind = Field(
+        description="body 机构/部门，position 岗位，group 临时工作组，leadership 领导层，external 外部单位"
+    )
+    parent: Id | None = Field(None, description="所属上级机构的标识")
+    summary: Text | None = None
+    aliases: list[Text] = Field(default_factory=list, description="别称，用于检索")
+    cite: Cites
+
+
+class Duty(Strict):
+    id: Id
+    role: Id
+    title: Text
+    detail: Text | None = None
+    source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
+    cite: Cites
+
+
+class TimeLimit(Strict):
+    limit: Text = Field(description="时限，照来源的说法，如 十个工作日内")
+    counts_from: Text | None = Field(None, description="从何时起算")
+    on_expiry: Text | None = Field(None, description="超过时限的后果（来源有说明时）")
+
+
+class NextStep(Strict):
+    step: Id
+    when: Text | None = Field(None, description="走向这一步的条件")
+
+
+class Step(Strict):
+    id: Id
+    title: Text = Field(description="步骤的简短名称")
+    roles: list[Id] = Field(min_length=1, description="承办角色，第一个为牵头角色")
+    action: Text = Field(description="做什么")
+    approved_by: list[Id] = Field(default_factory=list, description="审批角色")
+    documents: list[Text] = Field(default_factory=list, description="产生的文书或材料")
+    time_limit: TimeLimit | None = None
+    condition: Text | None = Field(None, description="只在某种情况下才进行时，写明情况")
+    next: list[NextStep] = Field(default_factory=list, description="流程分支时的后续步骤；不写则按顺序")
+    end: bool = Field(False, description="流程在此结束")
+    notes: list[Text] = Field(default_factory=list)
+    cite: list[Cite] = Field(default_factory=list, description="不写则沿用程序的出处")
+
+
+class Procedure(Strict):
+    id: Id
+    name: Text
+    summary: Text
+    owner: Id = Field(description="牵头角色")
+    trigger: Text | None = Field(None, description="启动条件")
+    notes: list[Text] = Field(default_factory=list)
+    cite: Cites
+    steps: list[Step] = Field(min_length=1)
+
+
+class ChecklistItem(Strict):
+    id: Id
+    text: Text
+    procedure: Id | None = None
+    step: Id | None = Field(None, description="与 procedure 一起写，指向该程序的步骤")
+    duty: Id | None = None
+    cite: list[Cite] = Field(default_factory=list)
+
+
+class Checklist(Strict):
+    id: Id
+    name: Text
+    purpose: Text
+    roles: list[Id] = Field(min_length=1, description="使用这份清单的角色")
+    cite: Cites
+    items: list[ChecklistItem] = Field(min_length=1)
+
+
+class Term(Strict):
+    id: Id
+    term: Text
+    definition: Text
+    aliases: list[Text] = Field(default_factory=list)
+    related: list[Id] = Field(default_factory=list, description="相关术语的标识")
+    cite: Cites
+
+
+class DataFile(Strict):
+    """One YAML file under data/."""
+
+    handbook: Handbook | None = None
+    sources: list[Source] = Field(default_factory=list)
+    roles: list[Role] = Field(default_factory=list)
+    duties: list[Duty] = Field(default_factory=list)
+    procedures: list[Procedure] = Field(default_factory=list)
+    checklists: list[Checklist] = Field(default_factory=list)
+    terms: list[Term] = Field(default_factory=list)
