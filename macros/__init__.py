@@ -1,0 +1,1 @@
+"""The handbook engine: load -> validate & resolve -> render -> publish, one module per stage."""

@@ -1,0 +1,89 @@
+"""Command line: `python -m macros check|build|serve`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from .errors import BuildError, DataError
+from .resolve import load_handbook
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m macros", description="纪检监察干部工作手册：校验、生成、预览")
+    parser.add_argument("--data", type=Path, default=PROJECT / "data", help="数据目录（默认 data/）")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("check", help="只校验数据")
+    build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
+    build.add_argument("--site", type=Path, default=PROJECT / "site", help="输出目录（默认 site/）")
+    serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
+    serve.add_argument("--addr", default="127.0.0.1:8000")
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "check":
+            return check(args.data)
+        if args.command == "build":
+            return build_all(args.data, args.site)
+        return serve_preview(args.data, args.addr)
+    except DataError as exc:
+        print(exc.report(), file=sys.stderr)
+        return 1
+    except BuildError as exc:
+        print(f"生成失败，site/ 保持不变：{exc}", file=sys.stderr)
+        return 1
+
+
+def check(data_dir: Path) -> int:
+    handbook = load_handbook(data_dir)
+    print(
+        f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
+        f"{len(handbook.procedures)} 个程序（{sum(len(p.steps) for p in handbook.procedures)} 步），"
+        f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语。"
+    )
+    return 0
+
+
+def build_all(data_dir: Path, site_dir: Path) -> int:
+    from .pdf import build_pdfs
+    from .publish import publish
+    from .site import build_site
+
+    handbook = load_handbook(data_dir)
+    stage = PROJECT / "build" / "stage"
+    if stage.exists():
+        shutil.rmtree(stage)
+    try:
+        new_site = stage / "site"
+        build_site(handbook, PROJECT, stage, new_site)
+        build_pdfs(handbook, new_site / "pdf")
+        publish(new_site, site_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf")
+    return 0
+
+
+def serve_preview(data_dir: Path, addr: str) -> int:
+    from mkdocs.commands.serve import serve
+
+    from .site import expand_nav, stage_docs, write_jieba_dict
+    from mkdocs.utils.yaml import yaml_load
+
+    handbook = load_handbook(data_dir)
+    docs = PROJECT / "build" / "serve" / "docs"
+    stage_docs(handbook, PROJECT / "docs", docs, link=True)
+    write_jieba_dict(handbook, PROJECT / "build" / "jieba_user.txt")
+    with (PROJECT / "mkdocs.yml").open("rb") as fd:
+        nav = expand_nav(yaml_load(fd)["nav"], handbook)
+    serve(
+        str(PROJECT / "mkdocs.yml"),
+        watch=[str(PROJECT / "data"), str(PROJECT / "docs"), str(PROJECT / "macros")],
+        docs_dir=str(docs),
+        nav=nav,
+        dev_addr=addr,
+    )
+    return 0

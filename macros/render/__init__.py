@@ -1,0 +1,125 @@
+"""Stage 3: render resolved objects to HTML fragments and Markdown pages.
+
+The same partial templates serve the site and the print document; a Linker decides
+where links point (site pages or anchors inside the one print document).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import jinja2
+
+from .. import model as m
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class Linker:
+    """Where an object lives, as a URL relative to the page being rendered."""
+
+    for_print = False
+
+    def __init__(self, page_dir_depth: int = 0):
+        self.base = "../" * page_dir_depth
+
+    def role(self, role: m.Role) -> str:
+        return f"{self.base}roles/{role.id}.html"
+
+    def procedure(self, procedure: m.Procedure) -> str:
+        return f"{self.base}procedures/{procedure.id}.html"
+
+    def step(self, step: m.Step) -> str:
+        return f"{self.procedure(step.procedure)}#{step.anchor}"
+
+    def checklist(self, checklist: m.Checklist) -> str:
+        return f"{self.base}checklists/{checklist.id}.html"
+
+    def duty(self, duty: m.Duty) -> str:
+        return f"{self.role(duty.role)}#duty-{duty.id}"
+
+    def term(self, term: m.Term) -> str:
+        return f"{self.base}glossary.html#term-{term.id}"
+
+    def source(self, source: m.Source) -> str:
+        return f"{self.base}sources.html#source-{source.id}"
+
+    def asset(self, path: str) -> str:
+        return f"{self.base}{path}"
+
+
+class PrintLinker(Linker):
+    """Links inside the single print document."""
+
+    for_print = True
+
+    def role(self, role: m.Role) -> str:
+        return f"#role-{role.id}"
+
+    def procedure(self, procedure: m.Procedure) -> str:
+        return f"#procedure-{procedure.id}"
+
+    def step(self, step: m.Step) -> str:
+        return f"#{step.procedure.id}-{step.anchor}"
+
+    def checklist(self, checklist: m.Checklist) -> str:
+        return f"#checklist-{checklist.id}"
+
+    def duty(self, duty: m.Duty) -> str:
+        return f"#duty-{duty.id}"
+
+    def term(self, term: m.Term) -> str:
+        return f"#term-{term.id}"
+
+    def source(self, source: m.Source) -> str:
+        return f"#source-{source.id}"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every partial receives: the handbook and a linker for the output it is part of."""
+
+    handbook: m.Handbook
+    link: Linker
+
+
+@cache
+def environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([TEMPLATES, Path(__file__).parent.parent / "print"]),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["cjk_number"] = cjk_number
+    return env
+
+
+def render(template: str, ctx: Context, **values: object) -> str:
+    """Render a partial; whitespace between tags is removed so Markdown keeps it as one HTML block."""
+    text = environment().get_template(template).render(ctx=ctx, h=ctx.handbook, link=ctx.link, **values)
+    return re.sub(r">\s*\n\s*<", "><", text).strip()
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
+def md_text(text: str) -> str:
+    """Plain text for a Markdown heading or list: HTML-escaped and Markdown-escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+_DIGITS = "零一二三四五六七八九"
+
+
+def cjk_number(n: int) -> str:
+    """1 -> 一, 12 -> 十二, 20 -> 二十 (for 第N步 and chapter numbers up to 99)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")

@@ -1,0 +1,60 @@
+"""Markdown for the site's pages. Headings are Markdown (so they reach the table of contents and
+search sections); everything under them is an HTML block from the shared partials."""
+
+from __future__ import annotations
+
+from .. import model as m
+from . import Context, cjk_number, md_text, render
+
+
+def _heading(level: int, text: str, anchor: str) -> str:
+    return f"{'#' * level} {md_text(text)} {{#{anchor}}}"
+
+
+def procedure_page(ctx: Context, procedure: m.Procedure) -> str:
+    parts = [
+        f"# {md_text(procedure.name)}",
+        render("procedure_intro.html", ctx, procedure=procedure),
+        _heading(2, "步骤一览", "overview"),
+        render("step_table.html", ctx, procedure=procedure),
+    ]
+    for step in procedure.steps:
+        parts.append(_heading(2, f"第{cjk_number(step.number)}步　{step.title}", step.anchor))
+        parts.append(render("step_body.html", ctx, step=step))
+    return "\n\n".join(parts) + "\n"
+
+
+def role_page(ctx: Context, role: m.Role) -> str:
+    return f"# {md_text(role.name)}\n\n{render('role_body.html', ctx, role=role)}\n"
+
+
+def checklist_page(ctx: Context, checklist: m.Checklist) -> str:
+    return f"# {md_text(checklist.name)}\n\n{render('checklist_body.html', ctx, checklist=checklist)}\n"
+
+
+def glossary(ctx: Context) -> str:
+    parts = []
+    for term in ctx.handbook.terms:
+        parts.append(_heading(2, term.term, f"term-{term.id}"))
+        parts.append(render("term_body.html", ctx, term=term))
+    return "\n\n".join(parts) + "\n"
+
+
+def source_list(ctx: Context) -> str:
+    parts = []
+    for source in ctx.handbook.sources:
+        parts.append(_heading(2, f"{source.id}　{source.title}", f"source-{source.id}"))
+        parts.append(render("source_body.html", ctx, source=source))
+    return "\n\n".join(parts) + "\n"
+
+
+def role_list(ctx: Context) -> str:
+    return render("role_tree.html", ctx, roles=ctx.handbook.top_roles)
+
+
+def procedure_list(ctx: Context) -> str:
+    return render("procedure_list.html", ctx, procedures=ctx.handbook.procedures)
+
+
+def checklist_list(ctx: Context) -> str:
+    return render("checklist_list.html", ctx, checklists=ctx.handbook.checklists)

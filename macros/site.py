@@ -1,0 +1,119 @@
+"""Stage 4a: the website. Stages docs/ plus one generated page per role, procedure and checklist,
+then runs MkDocs on it. Reads the project's mkdocs.yml; never writes to docs/ or site/."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from pathlib import Path
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.config import load_config
+from mkdocs.exceptions import Abort, ConfigurationError
+from mkdocs.utils.yaml import yaml_load
+
+from . import model as m
+from .errors import BuildError
+
+# Generated page folders: the nav entry '<folder>/index.md' in mkdocs.yml becomes a section
+# holding the index and one page per entry, in data order.
+GENERATED = {
+    "roles": ("role_page", lambda h: h.roles, lambda r: r.name),
+    "procedures": ("procedure_page", lambda h: h.procedures, lambda p: p.name),
+    "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
+}
+
+
+def jieba_words(handbook: m.Handbook) -> list[str]:
+    """Domain words that must stay whole in the search index (jieba user dictionary)."""
+    words: list[str] = []
+    for role in handbook.roles:
+        words += [role.name, *role.aliases]
+    for term in handbook.terms:
+        words += [term.term, *term.aliases]
+    words += [p.name for p in handbook.procedures] + [c.name for c in handbook.checklists]
+    words += [step.title for p in handbook.procedures for step in p.steps]
+    clean = (w.replace(" ", "") for w in words)
+    return sorted({w for w in clean if len(w) > 1 and "（" not in w and "(" not in w})
+
+
+def write_jieba_dict(handbook: m.Handbook, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A high frequency makes jieba prefer the whole word over its parts.
+    path.write_text("".join(f"{word} 100000\n" for word in jieba_words(handbook)), encoding="utf-8")
+
+
+def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool = False) -> None:
+    """Copy (or symlink, for live preview) docs/ into stage and add the generated pages."""
+    if stage.exists():
+        shutil.rmtree(stage)
+    for src in sorted(docs_dir.rglob("*")):
+        target = stage / src.relative_to(docs_dir)
+        if src.is_dir():
+            target.mkdir(parents=True, exist_ok=True)
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if link:
+            target.symlink_to(src.resolve())
+        else:
+            shutil.copy2(src, target)
+    for folder, (macro, entries, _title) in GENERATED.items():
+        (stage / folder).mkdir(parents=True, exist_ok=True)
+        for entry in entries(handbook):
+            (stage / folder / f"{entry.id}.md").write_text(f"{{{{ {macro}('{entry.id}') }}}}\n", encoding="utf-8")
+
+
+def expand_nav(nav: list, handbook: m.Handbook) -> list:
+    """Replace each 'title: <folder>/index.md' entry of a generated folder by a full section."""
+    result = []
+    for item in nav:
+        (title, target), = item.items() if isinstance(item, dict) else ((None, item),)
+        folder = target.split("/")[0] if isinstance(target, str) and target.endswith("/index.md") else None
+        if folder in GENERATED:
+            _macro, entries, entry_title = GENERATED[folder]
+            pages = [target] + [{entry_title(e): f"{folder}/{e.id}.md"} for e in entries(handbook)]
+            result.append({title: pages})
+        else:
+            result.append(item)
+    return result
+
+
+def build_site(handbook: m.Handbook, project: Path, stage: Path, site_dir: Path) -> None:
+    """Build the site into site_dir (strict: any warning fails the build)."""
+    config_file = project / "mkdocs.yml"
+    docs = stage / "docs"
+    stage_docs(handbook, project / "docs", docs)
+    write_jieba_dict(handbook, project / "build" / "jieba_user.txt")
+    config = site_config(handbook, config_file, docs, site_dir)
+    warnings = _WarningCounter()
+    logging.getLogger("mkdocs").addHandler(warnings)
+    try:
+        mkdocs_build(config)
+    except (Abort, ConfigurationError) as exc:
+        raise BuildError(f"网站生成失败：{exc}") from exc
+    finally:
+        logging.getLogger("mkdocs").removeHandler(warnings)
+    if warnings.messages:
+        raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
+
+
+def site_config(handbook: m.Handbook, config_file: Path, docs: Path, site_dir: Path, **extra):
+    with config_file.open("rb") as fd:
+        nav = yaml_load(fd)["nav"]
+    return load_config(
+        config_file=str(config_file),
+        docs_dir=str(docs),
+        site_dir=str(site_dir),
+        nav=expand_nav(nav, handbook),
+        strict=True,
+        **extra,
+    )
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self):
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
