@@ -58,7 +58,7 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
         shutil.rmtree(stage)
     try:
         new_site = stage / "site"
-        build_site(handbook, PROJECT, stage, new_site)
+        build_site(handbook, data_dir, PROJECT, stage, new_site)
         build_pdfs(handbook, new_site / "pdf")
         publish(new_site, site_dir)
     finally:
@@ -70,20 +70,18 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
 def serve_preview(data_dir: Path, addr: str) -> int:
     from mkdocs.commands.serve import serve
 
-    from .site import expand_nav, stage_docs, write_jieba_dict
-    from mkdocs.utils.yaml import yaml_load
+    from .site import site_config_overrides, stage_docs, teach_jieba
 
     handbook = load_handbook(data_dir)
     docs = PROJECT / "build" / "serve" / "docs"
     stage_docs(handbook, PROJECT / "docs", docs, link=True)
-    write_jieba_dict(handbook, PROJECT / "build" / "jieba_user.txt")
-    with (PROJECT / "mkdocs.yml").open("rb") as fd:
-        nav = expand_nav(yaml_load(fd)["nav"], handbook)
+    teach_jieba(handbook)
+    config_file = PROJECT / "mkdocs.yml"
     serve(
-        str(PROJECT / "mkdocs.yml"),
-        watch=[str(PROJECT / "data"), str(PROJECT / "docs"), str(PROJECT / "macros")],
+        str(config_file),
+        watch=[str(data_dir), str(PROJECT / "docs"), str(PROJECT / "macros")],
         docs_dir=str(docs),
-        nav=nav,
         dev_addr=addr,
+        **site_config_overrides(handbook, data_dir, config_file),
     )
     return 0

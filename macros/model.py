@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+
 class _Entity:
     """Short reprs: the objects reference each other in cycles."""
 
@@ -136,6 +137,7 @@ class Procedure(_Entity):
     citations: tuple[Citation, ...] = ()
     owner: Role = None  # type: ignore[assignment]
     steps: tuple[Step, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
 
     @property
     def roles(self) -> tuple[Role, ...]:

@@ -29,9 +29,13 @@ KIND_NAMES = {
 def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
     """Load, validate and resolve a data folder; raise DataError listing every problem."""
     files, problems = load_folder(data_dir, display_root)
+    # A file that could not be read at all may define any id: references are then not
+    # checked, rather than reported as undefined by the dozen.
+    references_checkable = not problems
     typed, shape_problems, broken = check_shape(files)
     problems += shape_problems
-    resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir)
+    resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir,
+                         check_references=references_checkable)
     handbook = resolver.resolve()
     problems += resolver.problems
     if problems or handbook is None:
@@ -59,9 +63,10 @@ def _set(obj: object, name: str, value: object) -> None:
 
 class _Resolver:
     def __init__(self, typed: list[tuple[LoadedFile, s.DataFile]], broken: dict[str, set[str]], display: Path,
-                 data_dir: Path):
+                 data_dir: Path, check_references: bool = True):
         self.typed = typed
         self.broken = broken
+        self.check_references = check_references
         self.problems: list[Problem] = []
         self.data_label = data_dir.relative_to(display).as_posix() if data_dir.is_relative_to(display) else str(
             data_dir
@@ -79,7 +84,7 @@ class _Resolver:
         if wanted is None:
             return None
         found = self.objects[kind].get(wanted)
-        if found is None and wanted not in self.broken.get(kind, ()):
+        if found is None and self.check_references and wanted not in self.broken.get(kind, ()):
             self.problem(entry.at(*path), f"{context}引用的{KIND_NAMES[kind]} '{wanted}' 未定义。",
                          did_you_mean(wanted, self.objects[kind]))
         return found
@@ -110,6 +115,8 @@ class _Resolver:
 
     def collect_info(self) -> m.Info | None:
         found = [(loaded, data.handbook) for loaded, data in self.typed if data.handbook is not None]
+        if not found and ("handbook" in self.broken or not self.check_references):
+            return None  # its problem is already reported
         if not found:
             if self.typed:
                 self.problem((f"{self.data_label}/handbook.yaml", 1, 1), "缺少手册信息（handbook: 标题、版次、日期）。",
@@ -218,6 +225,8 @@ class _Resolver:
             raw: s.Procedure = entry.raw
             _set(procedure, "citations", cite(raw.cite, entry))
             _set(procedure, "owner", self.ref("roles", raw.owner, entry, ("owner",), f"程序 '{procedure_id}' 的牵头角色"))
+            _set(procedure, "checklists", self.refs("checklists", raw.checklists, entry, ("checklists",),
+                                                    f"程序 '{procedure_id}' "))
             steps = self._make_steps(procedure, entry, cite)
             _set(procedure, "steps", tuple(steps.values()))
             self._link_steps(procedure, entry, steps)

@@ -111,6 +111,7 @@ class Procedure(Strict):
     summary: Text
     owner: Id = Field(description="牵头角色")
     trigger: Text | None = Field(None, description="启动条件")
+    checklists: list[Id] = Field(default_factory=list, description="办理本程序时使用的清单")
     notes: list[Text] = Field(default_factory=list)
     cite: Cites
     steps: list[Step] = Field(min_length=1)

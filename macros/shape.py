@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 
 from pydantic import BaseModel, ValidationError
@@ -44,10 +45,8 @@ def check_shape(
         if not isinstance(loaded.data, dict):
             continue
         kept = _without_failed_entries(loaded.data, errors, broken)
-        try:
+        with contextlib.suppress(ValidationError):  # every problem in it is already reported
             good.append((loaded, DataFile.model_validate(kept)))
-        except ValidationError:
-            pass  # every problem in it is already reported
     return good, problems, broken
 
 
@@ -64,6 +63,7 @@ def _without_failed_entries(data: dict, errors: list[dict], broken: dict[str, se
                     broken.setdefault(key, set()).add(entry["id"])
             value = [entry for index, entry in enumerate(value) if (key, index) not in failed_entries]
         elif (key,) in {loc[:1] for loc in failed_entries}:
+            broken.setdefault(key, set())
             continue
         kept[key] = value
     return kept

@@ -22,6 +22,8 @@ GENERATED = {
     "procedures": ("procedure_page", lambda h: h.procedures, lambda p: p.name),
     "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
 }
+# Procedures are what a newcomer searches for most; rank them above pages that merely mention them.
+SEARCH_BOOST = {"procedures": 4, "roles": 2, "checklists": 1}
 
 
 def jieba_words(handbook: m.Handbook) -> list[str]:
@@ -37,10 +39,16 @@ def jieba_words(handbook: m.Handbook) -> list[str]:
     return sorted({w for w in clean if len(w) > 1 and "（" not in w and "(" not in w})
 
 
-def write_jieba_dict(handbook: m.Handbook, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # A high frequency makes jieba prefer the whole word over its parts.
-    path.write_text("".join(f"{word} 100000\n" for word in jieba_words(handbook)), encoding="utf-8")
+def teach_jieba(handbook: m.Handbook) -> None:
+    """Add the domain words to jieba, which Material's search plugin uses in this process.
+
+    Done in-process rather than through `search.jieba_dict_user`, whose loader leaves the
+    dictionary file open; a high frequency makes jieba keep each word whole.
+    """
+    import jieba
+
+    for word in jieba_words(handbook):
+        jieba.add_word(word, freq=100000)
 
 
 def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool = False) -> None:
@@ -60,7 +68,9 @@ def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool 
     for folder, (macro, entries, _title) in GENERATED.items():
         (stage / folder).mkdir(parents=True, exist_ok=True)
         for entry in entries(handbook):
-            (stage / folder / f"{entry.id}.md").write_text(f"{{{{ {macro}('{entry.id}') }}}}\n", encoding="utf-8")
+            front_matter = f"---\nsearch:\n  boost: {SEARCH_BOOST[folder]}\n---\n"
+            page = f"{front_matter}{{{{ {macro}('{entry.id}') }}}}\n"
+            (stage / folder / f"{entry.id}.md").write_text(page, encoding="utf-8")
 
 
 def expand_nav(nav: list, handbook: m.Handbook) -> list:
@@ -78,13 +88,13 @@ def expand_nav(nav: list, handbook: m.Handbook) -> list:
     return result
 
 
-def build_site(handbook: m.Handbook, project: Path, stage: Path, site_dir: Path) -> None:
+def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path, site_dir: Path) -> None:
     """Build the site into site_dir (strict: any warning fails the build)."""
     config_file = project / "mkdocs.yml"
     docs = stage / "docs"
     stage_docs(handbook, project / "docs", docs)
-    write_jieba_dict(handbook, project / "build" / "jieba_user.txt")
-    config = site_config(handbook, config_file, docs, site_dir)
+    teach_jieba(handbook)
+    config = site_config(handbook, data_dir, config_file, docs_dir=str(docs), site_dir=str(site_dir), strict=True)
     warnings = _WarningCounter()
     logging.getLogger("mkdocs").addHandler(warnings)
     try:
@@ -97,17 +107,17 @@ def build_site(handbook: m.Handbook, project: Path, stage: Path, site_dir: Path)
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
 
 
-def site_config(handbook: m.Handbook, config_file: Path, docs: Path, site_dir: Path, **extra):
+def site_config_overrides(handbook: m.Handbook, data_dir: Path, config_file: Path) -> dict:
+    """Settings that differ from mkdocs.yml: the expanded nav and the data folder for the pages' macros."""
     with config_file.open("rb") as fd:
-        nav = yaml_load(fd)["nav"]
-    return load_config(
-        config_file=str(config_file),
-        docs_dir=str(docs),
-        site_dir=str(site_dir),
-        nav=expand_nav(nav, handbook),
-        strict=True,
-        **extra,
-    )
+        raw = yaml_load(fd)
+    extra = {**raw.get("extra", {}), "handbook_data": str(data_dir.resolve())}
+    return {"nav": expand_nav(raw["nav"], handbook), "extra": extra}
+
+
+def site_config(handbook: m.Handbook, data_dir: Path, config_file: Path, **settings):
+    overrides = site_config_overrides(handbook, data_dir, config_file)
+    return load_config(config_file=str(config_file), **overrides, **settings)
 
 
 class _WarningCounter(logging.Handler):

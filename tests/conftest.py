@@ -1,0 +1,59 @@
+"""Shared fixtures: the real data, a site built once per session, and a local HTTP server."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from macros.cli import PROJECT, build_all
+from macros.resolve import load_handbook
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def handbook():
+    return load_handbook(PROJECT / "data")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The real data built once into a temporary folder (site/ itself is left alone)."""
+    site = tmp_path_factory.mktemp("built") / "site"
+    assert build_all(PROJECT / "data", site) == 0
+    return site
+
+
+def copy_data(base: Path, target: Path, *overlays: Path) -> Path:
+    """A data folder made of base with overlay folders copied on top."""
+    shutil.copytree(base, target)
+    for overlay in overlays:
+        shutil.copytree(overlay, target, dirs_exist_ok=True)
+    return target
+
+
+@pytest.fixture(scope="session")
+def served_site(built_site):
+    """built_site served over HTTP on loopback under the sub-path /handbook/."""
+    root = built_site.parent / "webroot"
+    root.mkdir(exist_ok=True)
+    link = root / "handbook"
+    if not link.exists():
+        link.symlink_to(built_site, target_is_directory=True)
+    handler = functools.partial(_QuietHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/handbook/"
+    server.shutdown()
+    server.server_close()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass

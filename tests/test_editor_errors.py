@@ -1,0 +1,93 @@
+"""What an editor sees when the data is broken: every problem, with file, line, column and a hint."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from macros.errors import DataError
+from macros.resolve import load_handbook
+
+from .conftest import FIXTURES, copy_data
+
+CASES = sorted(p.name for p in (FIXTURES / "invalid").iterdir())
+
+
+def broken_data(tmp_path: Path, case: str) -> Path:
+    return copy_data(FIXTURES / "base" / "data", tmp_path / "data", FIXTURES / "invalid" / case / "data")
+
+
+def test_base_fixture_is_valid():
+    load_handbook(FIXTURES / "base" / "data")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_bad_data_gives_exact_messages(tmp_path, case):
+    data = broken_data(tmp_path, case)
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").rstrip("\n")
+    with pytest.raises(DataError) as caught:
+        load_handbook(data)
+    assert caught.value.report() == expected
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    data = broken_data(tmp_path, "alias-bomb")
+    started = time.process_time()
+    with pytest.raises(DataError):
+        load_handbook(data)
+    # CPU time, not wall-clock: the loader must stop early instead of expanding 10^9 nodes.
+    assert time.process_time() - started < 5
+
+
+def test_check_command_fails_with_messages_on_stderr(tmp_path):
+    data = broken_data(tmp_path, "unknown-role")
+    result = subprocess.run([sys.executable, "-m", "macros", "--data", str(data), "check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "data/procedures/sample.yaml:19:17: 步骤 'review' 的角色引用的角色 'case-office' 未定义。" in result.stderr
+    assert "你是不是想写 'case-trial-office'？" in result.stderr
+
+
+def test_check_command_passes_on_good_data():
+    result = subprocess.run([sys.executable, "-m", "macros", "--data", str(FIXTURES / "base" / "data"), "check"],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "数据校验通过" in result.stdout
+
+
+def test_failed_build_leaves_previous_site_untouched(tmp_path):
+    from macros.cli import build_all
+
+    site = tmp_path / "site"
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    assert build_all(data, site) == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    broken = broken_data(tmp_path / "second", "unknown-role")
+    with pytest.raises(DataError):
+        build_all(broken, site)
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    assert (site / "index.html").exists() and (site / "pdf" / "handbook.pdf").exists()
+
+
+def test_failure_after_validation_also_leaves_site_untouched(tmp_path, monkeypatch):
+    import macros.pdf
+    from macros.cli import build_all
+    from macros.errors import BuildError
+
+    site = tmp_path / "site"
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    assert build_all(data, site) == 0
+    before = sorted(p.relative_to(site) for p in site.rglob("*"))
+
+    def failing_pdf(*args, **kwargs):
+        raise BuildError("模拟 PDF 失败")
+
+    monkeypatch.setattr(macros.pdf, "build_pdfs", failing_pdf)
+    with pytest.raises(BuildError):
+        build_all(data, site)
+    assert sorted(p.relative_to(site) for p in site.rglob("*")) == before

@@ -1,0 +1,61 @@
+"""Chinese search and page rendering in real headless Chromium (Debian's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.errors = errors
+    yield page
+    context.close()
+
+
+def search(page, base_url: str, query: str) -> list[str]:
+    """Run a query through Material's search in the browser (its ?q= deep link fills the search
+    field once the index is ready, so the test does not race the worker)."""
+    page.goto(f"{base_url}index.html?q={quote(query)}")
+    page.wait_for_selector(".md-search-result__item", state="attached", timeout=20000)
+    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("事故调查", "procedures/accident-investigation.html"),
+        ("责任追究组", "roles/accountability-team.html"),
+        ("巡察准备", "procedures/inspection-tour.html"),
+    ],
+)
+def test_chinese_query_finds_the_right_page(page, served_site, query, expected):
+    hrefs = search(page, served_site, query)
+    assert any(expected in href for href in hrefs[:5]), hrefs[:5]
+
+
+def test_procedure_page_renders_without_console_errors_under_a_sub_path(page, served_site):
+    page.goto(served_site + "procedures/accident-investigation.html")
+    assert page.locator("h1").first.inner_text().rstrip("¶") == "重大生产安全责任事故参与调查处置"
+    assert page.locator("#step-transfer-for-trial").count() == 1
+    assert page.errors == []

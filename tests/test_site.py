@@ -1,0 +1,139 @@
+"""The built website: pages from the data, working links, nothing loaded from outside."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+
+class _Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+        self.lang = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "html":
+            self.lang = attrs.get("lang")
+        if "id" in attrs:
+            self.ids.add(attrs["id"])
+        for name in ("href", "src"):
+            if attrs.get(name):
+                self.refs.append((tag, attrs[name]))
+
+
+def parse(path: Path) -> _Links:
+    parser = _Links()
+    parser.feed(path.read_text(encoding="utf-8"))
+    return parser
+
+
+def html_pages(site: Path) -> list[Path]:
+    return sorted(site.rglob("*.html"))
+
+
+def test_home_and_generated_pages_exist(built_site, handbook):
+    assert (built_site / "index.html").exists()
+    for procedure in handbook.procedures:
+        assert (built_site / "procedures" / f"{procedure.id}.html").exists()
+    for role in handbook.roles:
+        assert (built_site / "roles" / f"{role.id}.html").exists()
+    for checklist in handbook.checklists:
+        assert (built_site / "checklists" / f"{checklist.id}.html").exists()
+
+
+def test_pages_declare_simplified_chinese(built_site):
+    assert {parse(page).lang for page in html_pages(built_site)} == {"zh-CN"}
+
+
+def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, handbook):
+    procedure = handbook.procedure("accident-investigation")
+    page = built_site / "procedures" / "accident-investigation.html"
+    text = page.read_text(encoding="utf-8")
+    parsed = parse(page)
+    positions = []
+    for step in procedure.steps:
+        assert step.anchor in parsed.ids
+        positions.append(text.index(f'id="{step.anchor}"'))
+        assert step.action in text
+    assert positions == sorted(positions)
+    assert ("a", "../roles/accountability-team.html") in parsed.refs
+    assert "来源未规定" in text
+
+
+def test_internal_links_resolve(built_site):
+    """No broken link anywhere: every local href/src points at a file, and every #anchor exists."""
+    broken = []
+    ids_cache: dict[Path, set[str]] = {}
+    # MkDocs writes 404.html with root-absolute links (it cannot know the sub-path it will be served under).
+    for page in (p for p in html_pages(built_site) if p.name != "404.html"):
+        for _tag, ref in parse(page).refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith("//"):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                broken.append(f"{page.relative_to(built_site)}: {ref}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                ids = ids_cache.setdefault(target, parse(target).ids)
+                if unquote(parts.fragment) not in ids:
+                    broken.append(f"{page.relative_to(built_site)}: {ref}（锚点不存在）")
+    assert broken == []
+
+
+EXTERNAL = re.compile(r"""(?:src|href)\s*=\s*["']\s*(?:https?:)?//|url\(\s*["']?\s*(?:https?:)?//|@import\s+["']?(?:https?:)?//""",
+                      re.IGNORECASE)
+
+
+def test_nothing_is_loaded_from_outside(built_site):
+    """The intranet has no internet: no external font, script, stylesheet or image."""
+    offenders = []
+    for path in built_site.rglob("*"):
+        if path.suffix in (".html", ".css"):
+            for match in EXTERNAL.finditer(path.read_text(encoding="utf-8", errors="replace")):
+                offenders.append(f"{path.relative_to(built_site)}: {match.group(0)}")
+    assert offenders == []
+    index = (built_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis" not in index and "fonts.gstatic" not in index
+
+
+def test_search_index_is_segmented_chinese(built_site):
+    index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert index["config"]["lang"] == ["zh"]
+    text = " ".join(doc["text"] + " " + doc["title"] for doc in index["docs"])
+    # jieba puts zero-width spaces between words; domain words from the data stay whole.
+    tokens = set(re.split(r"[\s\u200b]+", text))
+    for word in ("责任追究组", "案件审理室", "纪检监察室", "事故调查组"):
+        assert word in tokens, word
+
+
+def test_home_page_links_the_pdf(built_site):
+    parsed = parse(built_site / "index.html")
+    assert ("a", "pdf/handbook.pdf") in parsed.refs
+    assert (built_site / "pdf" / "handbook.pdf").exists()
+
+
+def test_yaml_text_is_escaped(tmp_path):
+    """Text from YAML is data: markup in it is shown, never executed."""
+    from macros.render import Context, Linker, pages
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", "name: '<script>alert(1)</script>审理室'"),
+                     encoding="utf-8")
+    handbook = load_handbook(data)
+    ctx = Context(handbook, Linker(1))
+    out = pages.role_page(ctx, handbook.role("case-trial-office")) + pages.procedure_page(ctx, handbook.procedure("sample"))
+    assert "<script>" not in out
+    assert "&lt;script&gt;alert" in out
