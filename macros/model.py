@@ -188,6 +188,42 @@ class Term(_Entity):
     related: tuple[Term, ...] = ()
 
 
+TOPIC_CATEGORY_LABELS = MappingProxyType({
+    "background": "背景", "function": "职能", "difficulty": "困难", "principle": "原则", "method": "方法",
+    "accountability": "问责", "standard": "标准", "mechanism": "工作机制", "relationship": "关系",
+    "requirement": "工作要求", "mode": "协作模式", "practice": "实践做法", "fact": "数据与事例",
+})
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class TopicItem(_Entity):
+    name: str
+    detail: str | None
+
+    @property
+    def id(self) -> str:
+        return self.name
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Topic(_Entity):
+    id: str
+    name: str
+    category: str
+    summary: str | None
+    items: tuple[TopicItem, ...]
+    date: str | None
+    place: str | None
+    source_gap: str | None
+    citations: tuple[Citation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+
+    @property
+    def category_label(self) -> str:
+        return TOPIC_CATEGORY_LABELS[self.category]
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Info(_Entity):
     title: str
@@ -208,6 +244,7 @@ class Handbook(_Entity):
     procedures: tuple[Procedure, ...]
     checklists: tuple[Checklist, ...]
     terms: tuple[Term, ...]
+    topics: tuple[Topic, ...]
 
     def role(self, role_id: str) -> Role:
         return _find(self.roles, role_id, "角色")
@@ -220,6 +257,26 @@ class Handbook(_Entity):
 
     def term(self, term_id: str) -> Term:
         return _find(self.terms, term_id, "术语")
+
+    def topics_in(self, category: str) -> tuple[Topic, ...]:
+        return tuple(topic for topic in self.topics if topic.category == category)
+
+    @property
+    def topic_categories(self) -> tuple[tuple[str, str], ...]:
+        """(category, label) pairs that have topics, in the schema's order."""
+        present = {topic.category for topic in self.topics}
+        return tuple((key, label) for key, label in TOPIC_CATEGORY_LABELS.items() if key in present)
+
+    def citing(self, section: Section) -> tuple[object, ...]:
+        """Every item whose citations name this section (for the coverage page)."""
+        found = []
+        for item in (*self.roles, *self.duties, *self.procedures, *self.checklists, *self.terms, *self.topics):
+            cited = list(item.citations)
+            for step in getattr(item, "steps", ()):
+                cited += step.citations
+            if any(c.section is section for c in cited):
+                found.append(item)
+        return tuple(found)
 
     @property
     def top_roles(self) -> tuple[Role, ...]:

@@ -28,8 +28,10 @@ def chapters(handbook: m.Handbook) -> list[Chapter]:
                 tuple((p.name, f"procedure-{p.id}") for p in handbook.procedures)),
         Chapter("第三章　检查清单", "chapter-checklists",
                 tuple((c.name, f"checklist-{c.id}") for c in handbook.checklists)),
-        Chapter("第四章　术语表", "chapter-terms"),
-        Chapter("第五章　来源文献", "chapter-sources"),
+        Chapter("第四章　工作要点", "chapter-topics",
+                tuple((label, f"category-{key}") for key, label in handbook.topic_categories)),
+        Chapter("第五章　术语表", "chapter-terms"),
+        Chapter("第六章　来源文献", "chapter-sources"),
     ]
 
 

@@ -23,6 +23,7 @@ KIND_NAMES = {
     "procedures": "程序",
     "checklists": "清单",
     "terms": "术语",
+    "topics": "要点",
 }
 
 
@@ -105,6 +106,7 @@ class _Resolver:
         self.link_procedures(citations)
         self.link_checklists(citations)
         self.link_terms(citations)
+        self.link_topics(citations)
         self.fill_back_references()
         if info is None or self.problems:
             return None
@@ -152,6 +154,9 @@ class _Resolver:
             "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes)),
             "checklists": lambda r: m.Checklist(r.id, r.name, r.purpose),
             "terms": lambda r: m.Term(r.id, r.term, r.definition, tuple(r.aliases)),
+            "topics": lambda r: m.Topic(r.id, r.name, r.category, r.summary,
+                                        tuple(m.TopicItem(i.name, i.detail) for i in r.items), r.date, r.place,
+                                        r.source_gap),
         }
         for kind, make in makers.items():
             for entry_id, entry in self.entries[kind].items():
@@ -335,6 +340,14 @@ class _Resolver:
             term = self.objects["terms"][term_id]
             _set(term, "citations", cite(entry.raw.cite, entry))
             _set(term, "related", self.refs("terms", entry.raw.related, entry, ("related",), f"术语 '{term_id}' "))
+
+    def link_topics(self, cite) -> None:
+        for topic_id, entry in self.entries["topics"].items():
+            topic = self.objects["topics"][topic_id]
+            _set(topic, "citations", cite(entry.raw.cite, entry))
+            _set(topic, "roles", self.refs("roles", entry.raw.roles, entry, ("roles",), f"要点 '{topic_id}' "))
+            _set(topic, "procedures", self.refs("procedures", entry.raw.procedures, entry, ("procedures",),
+                                                f"要点 '{topic_id}' "))
 
     def fill_back_references(self) -> None:
         roles = list(self.objects["roles"].values())

@@ -144,6 +144,37 @@ class Term(Strict):
     cite: Cites
 
 
+TopicCategory = Literal[
+    "background", "function", "difficulty", "principle", "method", "accountability", "standard", "mechanism",
+    "relationship", "requirement", "mode", "practice", "fact",
+]
+
+
+class TopicItem(Strict):
+    name: Text
+    detail: Text | None = None
+
+
+class Topic(Strict):
+    """A named body of guidance from a source: a mechanism, a set of principles, a list of methods..."""
+
+    id: Id
+    name: Text
+    category: TopicCategory = Field(
+        description="background 背景, function 职能, difficulty 困难, principle 原则, method 方法, "
+        "accountability 问责, standard 标准, mechanism 机制, relationship 关系, requirement 要求, "
+        "mode 模式, practice 做法, fact 数据与事例"
+    )
+    summary: Text | None = None
+    items: list[TopicItem] = Field(default_factory=list)
+    date: Text | None = Field(None, description="数据与事例的时间（照来源写）")
+    place: Text | None = Field(None, description="数据与事例的地区或单位")
+    roles: list[Id] = Field(default_factory=list, description="相关角色")
+    procedures: list[Id] = Field(default_factory=list, description="相关程序")
+    source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
+    cite: Cites
+
+
 class DataFile(Strict):
     """One YAML file under data/."""
 
@@ -154,3 +185,4 @@ class DataFile(Strict):
     procedures: list[Procedure] = Field(default_factory=list)
     checklists: list[Checklist] = Field(default_factory=list)
     terms: list[Term] = Field(default_factory=list)
+    topics: list[Topic] = Field(default_factory=list)

@@ -33,7 +33,7 @@ def define_env(env) -> None:
         ctx = context()
         return pages.checklist_page(ctx, ctx.handbook.checklist(checklist_id))
 
-    for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list"):
+    for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage"):
         env.macro(_listing(getattr(pages, name), context), name)
 
     @env.macro

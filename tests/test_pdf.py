@@ -47,7 +47,7 @@ def test_outline_has_chapters_and_procedures(pdf, handbook):
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True,
                          check=True).stdout
     outline = re.findall(r"<item[^>]*>([^<]+)</item>", xml)
-    for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　术语表", "第五章　来源文献"):
+    for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　工作要点", "第五章　术语表", "第六章　来源文献"):
         assert chapter in outline
     for procedure in handbook.procedures:
         assert procedure.name in outline

@@ -48,6 +48,14 @@ class Linker:
     def source(self, source: m.Source) -> str:
         return f"{self.base}sources.html#source-{source.id}"
 
+    def topic(self, topic: m.Topic) -> str:
+        return f"{self.base}topics.html#topic-{topic.id}"
+
+    def item(self, item: object) -> str:
+        """Link to any citable item (used by the coverage page)."""
+        kind = type(item).__name__.lower()
+        return getattr(self, kind)(item)
+
     def asset(self, path: str) -> str:
         return f"{self.base}{path}"
 
@@ -78,6 +86,19 @@ class PrintLinker(Linker):
     def source(self, source: m.Source) -> str:
         return f"#source-{source.id}"
 
+    def topic(self, topic: m.Topic) -> str:
+        return f"#topic-{topic.id}"
+
+
+def item_label(item: object) -> str:
+    """A reader's name for any citable item: its kind and its title."""
+    kind = {"Role": "角色", "Duty": "职责", "Procedure": "程序", "Checklist": "清单", "Term": "术语"}.get(
+        type(item).__name__)
+    if isinstance(item, m.Topic):
+        kind = item.category_label
+    name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "term", "")
+    return f"{kind}：{name}"
+
 
 @dataclass(frozen=True)
 class Context:
@@ -97,6 +118,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["cjk_number"] = cjk_number
+    env.filters["item_label"] = item_label
     return env
 
 

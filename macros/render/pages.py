@@ -58,3 +58,21 @@ def procedure_list(ctx: Context) -> str:
 
 def checklist_list(ctx: Context) -> str:
     return render("checklist_list.html", ctx, checklists=ctx.handbook.checklists)
+
+
+def topics(ctx: Context) -> str:
+    parts = []
+    for category, label in ctx.handbook.topic_categories:
+        parts.append(_heading(2, label, f"category-{category}"))
+        for topic in ctx.handbook.topics_in(category):
+            parts.append(_heading(3, topic.name, f"topic-{topic.id}"))
+            parts.append(render("topic_body.html", ctx, topic=topic))
+    return "\n\n".join(parts) + "\n"
+
+
+def coverage(ctx: Context) -> str:
+    parts = []
+    for source in ctx.handbook.sources:
+        parts.append(_heading(2, f"{source.id}　{source.title}", f"coverage-{source.id}"))
+        parts.append(render("coverage_table.html", ctx, source=source))
+    return "\n\n".join(parts) + "\n"
