@@ -22,8 +22,8 @@ GENERATED = {
     "procedures": ("procedure_page", lambda h: h.procedures, lambda p: p.name),
     "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
 }
-# Procedures are what a newcomer searches for most; rank them above pages that merely mention them.
-SEARCH_BOOST = {"procedures": 4, "roles": 2, "checklists": 1}
+# Procedures and roles are what a newcomer searches for; rank them above pages that merely mention them.
+SEARCH_BOOST = {"procedures": 3, "roles": 3, "checklists": 1}
 
 
 def jieba_words(handbook: m.Handbook) -> list[str]:
@@ -33,10 +33,10 @@ def jieba_words(handbook: m.Handbook) -> list[str]:
         words += [role.name, *role.aliases]
     for term in handbook.terms:
         words += [term.term, *term.aliases]
-    words += [p.name for p in handbook.procedures] + [c.name for c in handbook.checklists]
-    words += [step.title for p in handbook.procedures for step in p.steps]
+    # Only short names: a long title kept whole in the index would not match a query that the
+    # browser splits into words.
     clean = (w.replace(" ", "") for w in words)
-    return sorted({w for w in clean if len(w) > 1 and "（" not in w and "(" not in w})
+    return sorted({w for w in clean if 1 < len(w) <= 8 and "（" not in w and "(" not in w})
 
 
 def teach_jieba(handbook: m.Handbook) -> None:

@@ -47,6 +47,12 @@ def search(page, base_url: str, query: str) -> list[str]:
         ("事故调查", "procedures/accident-investigation.html"),
         ("责任追究组", "roles/accountability-team.html"),
         ("巡察准备", "procedures/inspection-tour.html"),
+        ("函询", "procedures/inquiry-letter.html"),
+        ("诫勉谈话", "procedures/admonition-talks.html"),
+        ("容错纠错", "procedures/fault-tolerance.html"),
+        ("销账", "glossary.html"),
+        ("派驻", "roles/stationed-group.html"),
+        ("室组地", "procedures/joint-supervision.html"),
     ],
 )
 def test_chinese_query_finds_the_right_page(page, served_site, query, expected):
