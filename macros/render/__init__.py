@@ -13,6 +13,7 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+import markupsafe
 
 from .. import model as m
 
@@ -119,6 +120,9 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cjk_number"] = cjk_number
     env.filters["item_label"] = item_label
+    from ..diagrams import swimlane_svg  # diagrams uses cjk_number from this module
+
+    env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
     return env
 
 

@@ -17,6 +17,8 @@ def procedure_page(ctx: Context, procedure: m.Procedure) -> str:
         render("procedure_intro.html", ctx, procedure=procedure),
         _heading(2, "步骤一览", "overview"),
         render("step_table.html", ctx, procedure=procedure),
+        _heading(2, "泳道图", "swimlane"),
+        render("swimlane.html", ctx, procedure=procedure),
     ]
     for step in procedure.steps:
         parts.append(_heading(2, f"第{cjk_number(step.number)}步　{step.title}", step.anchor))

@@ -1,0 +1,129 @@
+"""Swimlane diagrams of procedures as inline SVG, built in Python so that the site and the PDF
+show the same picture without any script. One lane per role, one box per step (in the lane of
+its lead role), arrows for the flow, labels on branches. All text is XML-escaped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+from . import model as m
+from .render import cjk_number
+
+LANE_WIDTH = 168
+HEADER_HEIGHT = 44
+ROW_HEIGHT = 92
+BOX_WIDTH = 140
+BOX_HEIGHT = 64
+FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
+CHARS_PER_LINE = 9  # CJK glyphs at 13px in a 140px box
+
+
+@dataclass(frozen=True)
+class _Box:
+    step: m.Step
+    x: int
+    y: int
+
+    @property
+    def centre_x(self) -> int:
+        return self.x + BOX_WIDTH // 2
+
+
+def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = 3) -> list[str]:
+    """Cut Chinese text into lines of `width` characters; the last line ends with … if cut short."""
+    chunks = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    if len(chunks) > lines:
+        chunks = chunks[:lines]
+        chunks[-1] = chunks[-1][: width - 1] + "…"
+    return chunks
+
+
+def transitions(procedure: m.Procedure) -> list[tuple[m.Step, m.Step, str | None]]:
+    """Every arrow: explicit next steps, or the following step when none is given."""
+    arrows = []
+    for index, step in enumerate(procedure.steps):
+        if step.next:
+            arrows += [(step, t.step, t.when) for t in step.next]
+        elif not step.end and index + 1 < len(procedure.steps):
+            arrows.append((step, procedure.steps[index + 1], None))
+    return arrows
+
+
+def swimlane_svg(procedure: m.Procedure) -> str:
+    lanes: list[m.Role] = []
+    for step in procedure.steps:
+        if step.lead not in lanes:
+            lanes.append(step.lead)
+    width = LANE_WIDTH * len(lanes)
+    height = HEADER_HEIGHT + ROW_HEIGHT * len(procedure.steps) + 8
+    boxes = {
+        step.id: _Box(step, lanes.index(step.lead) * LANE_WIDTH + (LANE_WIDTH - BOX_WIDTH) // 2,
+                      HEADER_HEIGHT + index * ROW_HEIGHT + (ROW_HEIGHT - BOX_HEIGHT) // 2)
+        for index, step in enumerate(procedure.steps)
+    }
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="hb-swimlane" role="img" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" font-family="{FONT}" font-size="13">',
+        f"<title>{escape(procedure.name)}：泳道图</title>",
+        f'<defs><marker id="{_marker(procedure)}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" '
+        'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#555"/></marker></defs>',
+    ]
+    for index, role in enumerate(lanes):
+        x = index * LANE_WIDTH
+        fill = "#f7f2f2" if index % 2 == 0 else "#ffffff"
+        parts.append(f'<rect x="{x}" y="0" width="{LANE_WIDTH}" height="{height}" fill="{fill}" stroke="#ccc"/>')
+        for line_no, line in enumerate(wrap(role.name, 11, 2)):
+            parts.append(f'<text x="{x + LANE_WIDTH // 2}" y="{18 + line_no * 16}" text-anchor="middle" '
+                         f'font-weight="700">{escape(line)}</text>')
+    parts.append(f'<line x1="0" y1="{HEADER_HEIGHT - 4}" x2="{width}" y2="{HEADER_HEIGHT - 4}" stroke="#999"/>')
+    for source, target, when in transitions(procedure):
+        parts.append(_arrow(boxes[source.id], boxes[target.id], when, _marker(procedure)))
+    for box in boxes.values():
+        parts.append(_box(box))
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _box(box: _Box) -> str:
+    step = box.step
+    dashed = ' stroke-dasharray="4 3"' if step.condition else ""
+    out = [f'<g class="hb-swimlane-step" data-step="{escape(step.id)}">',
+           f'<rect x="{box.x}" y="{box.y}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6" fill="#fff" '
+           f'stroke="#8b1a1a"{dashed}/>',
+           f'<text x="{box.centre_x}" y="{box.y + 15}" text-anchor="middle" font-size="11" fill="#8b1a1a">'
+           f'第{cjk_number(step.number)}步{"·有时限" if step.time_limit else ""}</text>']
+    for line_no, line in enumerate(wrap(step.title, CHARS_PER_LINE, 2)):
+        out.append(f'<text x="{box.centre_x}" y="{box.y + 33 + line_no * 16}" text-anchor="middle">'
+                   f"{escape(line)}</text>")
+    others = [role.name for role in step.roles[1:]]
+    if others:
+        out.append(f'<text x="{box.centre_x}" y="{box.y + BOX_HEIGHT - 4}" text-anchor="middle" font-size="10" '
+                   f'fill="#555">{escape(wrap("协同：" + "、".join(others), 13, 1)[0])}</text>')
+    out.append("</g>")
+    return "".join(out)
+
+
+def _marker(procedure: m.Procedure) -> str:
+    return f"hb-arrow-{procedure.id}"
+
+
+def _arrow(a: _Box, b: _Box, when: str | None, marker: str) -> str:
+    start_x, start_y = a.centre_x, a.y + BOX_HEIGHT
+    end_x, end_y = b.centre_x, b.y
+    gap = (ROW_HEIGHT - BOX_HEIGHT) // 2
+    if b.x == a.x and (b.y < a.y or b.y - a.y > ROW_HEIGHT):
+        # same lane but not the next row: go round the boxes in between, along the lane's right edge
+        side = a.x + BOX_WIDTH
+        path = f"M{side},{a.y + BOX_HEIGHT // 2} h{gap - 2} V{b.y + BOX_HEIGHT // 2} H{side}"
+    elif start_x == end_x:
+        path = f"M{start_x},{start_y} V{end_y}"
+    else:
+        path = f"M{start_x},{start_y} V{end_y - gap} H{end_x} V{end_y}"
+    out = f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.4" marker-end="url(#{marker})"/>'
+    if when:
+        # the condition is written where the arrow arrives, so labels of one branch point never overlap
+        label = wrap(when, 10, 1)[0]
+        out += (f'<text x="{b.x + 2}" y="{b.y - 3}" font-size="10" fill="#1a4b8b">'
+                f"{escape(label)}</text>")
+    return out
