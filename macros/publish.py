@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 from pathlib import Path
 
 
@@ -16,3 +17,17 @@ def publish(new_site: Path, site_dir: Path) -> None:
     os.replace(new_site, site_dir)
     if old.exists():
         shutil.rmtree(old)
+
+
+def build_stamp(project: Path, fallback_date: str) -> str:
+    """When this build's content was fixed: the date and id of the git commit, not the clock,
+    so that the same commit always produces the same pages."""
+    try:
+        out = subprocess.run(["git", "-C", str(project), "log", "-1", "--format=%cs %h"], capture_output=True,
+                             text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    if not out:
+        return fallback_date
+    date, commit = out.split()
+    return f"{date}（提交 {commit}）"

@@ -101,6 +101,8 @@ def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path,
         mkdocs_build(config)
     except (Abort, ConfigurationError) as exc:
         raise BuildError(f"网站生成失败：{exc}") from exc
+    except SystemExit as exc:  # mkdocs-macros exits on a page error (on_error_fail)
+        raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
     finally:
         logging.getLogger("mkdocs").removeHandler(warnings)
     if warnings.messages:

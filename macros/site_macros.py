@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
 from .cache import current_handbook
+from .publish import build_stamp
 from .render import Context, Linker, pages
+from .render.terms import mark_terms
 
 
 def define_env(env) -> None:
@@ -17,6 +20,8 @@ def define_env(env) -> None:
         return Context(current_handbook(data_dir), Linker(depth))
 
     env.variables["handbook"] = current_handbook(data_dir).info
+    env.variables["handbook_data_dir"] = data_dir
+    env.variables["build_stamp"] = build_stamp(Path(env.project_dir), current_handbook(data_dir).info.date)
 
     @env.macro
     def procedure_page(procedure_id: str) -> str:
@@ -33,7 +38,13 @@ def define_env(env) -> None:
         ctx = context()
         return pages.checklist_page(ctx, ctx.handbook.checklist(checklist_id))
 
-    for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage"):
+    @env.macro
+    def reading_path(role_id: str) -> str:
+        ctx = context()
+        return pages.reading_path(ctx, ctx.handbook.role(role_id))
+
+    for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage",
+                 "responsibility_matrix", "time_limits"):
         env.macro(_listing(getattr(pages, name), context), name)
 
     @env.macro
@@ -50,8 +61,17 @@ def _listing(render_page, context):
 
 
 def on_post_page_macros(env) -> None:
-    """Every page ends with the handbook's edition and date."""
-    info = env.variables["handbook"]
+    """Mark glossary terms, then end every page with its sources, the edition and the build date."""
+    handbook = current_handbook(env.variables["handbook_data_dir"])
+    env.markdown = mark_terms(env.markdown, handbook.terms)
+    cited = set(re.findall(r"sources\.html#source-([a-z0-9-]+)", env.markdown))
+    sources = [source for source in handbook.sources if source.id in cited]
+    link = Linker(env.page.file.src_uri.count("/"))
+    listed = "；".join(f'<a href="{link.source(s)}">{escape(s.id)} {escape(s.title)}</a>' for s in sources)
+    info = handbook.info
     env.markdown += (
-        f'\n\n<p class="hb-edition">{escape(info.title)} · {escape(info.edition)} · {escape(info.date)}</p>\n'
+        '\n\n<div class="hb-page-footer">'
+        f'<p>本页出处：{listed or "本页为导读，不直接引用来源；各条目出处见其所在页面。"}</p>'
+        f"<p>{escape(info.title)} · {escape(info.edition)} · 数据日期 {escape(info.date)} · "
+        f"生成于 {escape(env.variables['build_stamp'])}</p></div>\n"
     )

@@ -65,3 +65,22 @@ def test_procedure_page_renders_without_console_errors_under_a_sub_path(page, se
     assert page.locator("h1").first.inner_text().rstrip("¶") == "重大生产安全责任事故参与调查处置"
     assert page.locator("#step-transfer-for-trial").count() == 1
     assert page.errors == []
+
+
+def test_glossary_tooltip_appears_on_a_procedure_page(page, served_site):
+    page.goto(served_site + "procedures/clue-handling.html")
+    term = page.locator("abbr.hb-term").first
+    assert term.get_attribute("title").startswith(term.inner_text() + "：")
+    assert page.locator("h1 abbr, h2 abbr, a abbr").count() == 0
+    term.hover()
+    page.wait_for_selector(".md-tooltip2, .md-tooltip", state="attached", timeout=5000)
+    assert page.errors == []
+
+
+def test_pages_render_without_console_errors(page, served_site, handbook):
+    paths = ["index.html", "start.html", "matrix.html", "time-limits.html", "glossary.html", "topics.html",
+             "coverage.html", "checklists/accident-accountability.html", "roles/supervision-office.html"]
+    for path in paths:
+        page.goto(served_site + path)
+        assert page.locator("h1").count() >= 1, path
+    assert page.errors == []

@@ -137,3 +137,84 @@ def test_yaml_text_is_escaped(tmp_path):
     out = pages.role_page(ctx, handbook.role("case-trial-office")) + pages.procedure_page(ctx, handbook.procedure("sample"))
     assert "<script>" not in out
     assert "&lt;script&gt;alert" in out
+
+
+def test_swimlane_has_a_lane_per_lead_role_and_a_box_per_step(built_site, handbook):
+    for procedure in handbook.procedures:
+        page = (built_site / "procedures" / f"{procedure.id}.html").read_text(encoding="utf-8")
+        start = page.index('<svg xmlns="http://www.w3.org/2000/svg" class="hb-swimlane"')
+        svg = page[start : page.index("</svg>", start)]
+        assert svg.count('class="hb-swimlane-step"') == len(procedure.steps)
+        for step in procedure.steps:
+            assert f'data-step="{step.id}"' in svg
+            assert step.lead.name[:11] in svg
+
+
+def test_swimlane_text_is_escaped():
+    from macros.diagrams import swimlane_svg, wrap
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES
+
+    handbook = load_handbook(FIXTURES / "base" / "data")
+    svg = swimlane_svg(handbook.procedure("sample"))
+    assert svg.count("<g ") == 3 and "需要审理时" in svg
+    assert wrap("一二三四五六七八九十", 4, 2) == ["一二三四", "五六七…"]
+
+
+def test_time_limit_table_lists_every_stated_limit(built_site, handbook):
+    page = (built_site / "time-limits.html").read_text(encoding="utf-8")
+    for procedure in handbook.procedures:
+        for step in procedure.time_limited_steps:
+            assert step.time_limit.limit in page
+            assert f"{procedure.id}.html#{step.anchor}" in page
+    assert "十个工作日内" in page and "视为没有不同意见" in page
+
+
+def test_responsibility_matrix(built_site):
+    from macros.render.pages import involvement
+
+    page = (built_site / "matrix.html").read_text(encoding="utf-8")
+    assert "责任追究组" in page and "牵头" in page and "审批" in page
+    assert involvement is not None
+
+
+def test_involvement_ranks_lead_over_approval(handbook):
+    from macros.render.pages import involvement
+
+    accident = handbook.procedure("accident-investigation")
+    assert involvement(handbook.role("accountability-team"), accident) == "牵头"
+    assert involvement(handbook.role("commission-leadership"), accident) == "审批"
+    assert involvement(handbook.role("case-trial-office"), accident) == "参与"
+    assert involvement(handbook.role("inspection-team"), accident) == ""
+
+
+def test_every_page_shows_sources_edition_and_build_date(built_site, handbook):
+    for page in html_pages(built_site):
+        if page.name == "404.html":
+            continue
+        text = page.read_text(encoding="utf-8")
+        assert "hb-page-footer" in text, page
+        assert handbook.info.edition in text and "生成于" in text, page
+    procedure = (built_site / "procedures" / "accident-investigation.html").read_text(encoding="utf-8")
+    assert "本页出处：<a href=\"../sources.html#source-s000\">" in procedure
+
+
+def test_glossary_terms_are_marked_but_not_in_headings_or_links():
+    from macros.render.terms import mark_terms
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES
+
+    terms = load_handbook(FIXTURES / "base" / "data").terms
+    source = "## 三转与两个责任\n\n<p>推进三转，落实两个责任。<a href=\"x\">三转</a></p>\n\n`三转`"
+    out = mark_terms(source, terms)
+    assert out.startswith("## 三转与两个责任\n")
+    assert out.count('<abbr class="hb-term"') == 2
+    assert '<a href="x">三转</a>' in out and "`三转`" in out
+
+
+def test_start_page_gives_a_reading_path_per_role(built_site):
+    page = (built_site / "start.html").read_text(encoding="utf-8")
+    assert page.count('class="hb-reading-path"') == 7
+    assert "roles/stationed-group.html" in page and "procedures/accident-investigation.html" in page

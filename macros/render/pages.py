@@ -78,3 +78,38 @@ def coverage(ctx: Context) -> str:
         parts.append(_heading(2, f"{source.id}　{source.title}", f"coverage-{source.id}"))
         parts.append(render("coverage_table.html", ctx, source=source))
     return "\n\n".join(parts) + "\n"
+
+
+def involvement(role: m.Role, procedure: m.Procedure) -> str:
+    """The strongest part a role plays in a procedure: 牵头 > 审批 > 参与, or ''."""
+    if role is procedure.owner or any(step.lead is role for step in procedure.steps):
+        return "牵头"
+    if any(role in step.approved_by for step in procedure.steps):
+        return "审批"
+    if any(role in step.roles for step in procedure.steps):
+        return "参与"
+    return ""
+
+
+def responsibility_matrix(ctx: Context) -> str:
+    owners = [p.owner for p in ctx.handbook.procedures]
+    return render("matrix.html", ctx, involvement=involvement, owners=owners)
+
+
+def time_limits(ctx: Context) -> str:
+    return render("time_limits.html", ctx)
+
+
+def terms_for(handbook: m.Handbook, role: m.Role) -> tuple[m.Term, ...]:
+    """Glossary terms that occur in what the role reads: its summary, duties and procedures."""
+    texts = [role.summary or ""]
+    texts += [f"{d.title}{d.detail or ''}" for d in role.duties]
+    for procedure in role.procedures:
+        texts += [procedure.summary, *procedure.notes]
+        texts += [f"{step.title}{step.action}{''.join(step.notes)}" for step in procedure.steps]
+    text = "".join(texts)
+    return tuple(t for t in handbook.terms if any(word in text for word in (t.term, *t.aliases)))
+
+
+def reading_path(ctx: Context, role: m.Role) -> str:
+    return render("reading_path.html", ctx, role=role, terms=terms_for(ctx.handbook, role))
