@@ -225,6 +225,21 @@ class Topic(_Entity):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class Course(_Entity):
+    id: str
+    name: str
+    audience: str
+    objectives: tuple[str, ...]
+    questions: tuple[str, ...]
+    citations: tuple[Citation, ...] = ()
+    roles: tuple[Role, ...] = ()
+    procedures: tuple[Procedure, ...] = ()
+    checklists: tuple[Checklist, ...] = ()
+    terms: tuple[Term, ...] = ()
+    topics: tuple[Topic, ...] = ()
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Info(_Entity):
     title: str
     subtitle: str | None
@@ -245,6 +260,7 @@ class Handbook(_Entity):
     checklists: tuple[Checklist, ...]
     terms: tuple[Term, ...]
     topics: tuple[Topic, ...]
+    courses: tuple[Course, ...]
 
     def role(self, role_id: str) -> Role:
         return _find(self.roles, role_id, "角色")
@@ -258,6 +274,9 @@ class Handbook(_Entity):
     def term(self, term_id: str) -> Term:
         return _find(self.terms, term_id, "术语")
 
+    def course(self, course_id: str) -> Course:
+        return _find(self.courses, course_id, "课程")
+
     def topics_in(self, category: str) -> tuple[Topic, ...]:
         return tuple(topic for topic in self.topics if topic.category == category)
 
@@ -270,7 +289,8 @@ class Handbook(_Entity):
     def citing(self, section: Section) -> tuple[object, ...]:
         """Every item whose citations name this section (for the coverage page)."""
         found = []
-        for item in (*self.roles, *self.duties, *self.procedures, *self.checklists, *self.terms, *self.topics):
+        for item in (*self.roles, *self.duties, *self.procedures, *self.checklists, *self.terms, *self.topics,
+                     *self.courses):
             cited = list(item.citations)
             for step in getattr(item, "steps", ()):
                 cited += step.citations

@@ -24,6 +24,7 @@ KIND_NAMES = {
     "checklists": "清单",
     "terms": "术语",
     "topics": "要点",
+    "courses": "课程",
 }
 
 
@@ -107,6 +108,7 @@ class _Resolver:
         self.link_checklists(citations)
         self.link_terms(citations)
         self.link_topics(citations)
+        self.link_courses(citations)
         self.fill_back_references()
         if info is None or self.problems:
             return None
@@ -157,6 +159,7 @@ class _Resolver:
             "topics": lambda r: m.Topic(r.id, r.name, r.category, r.summary,
                                         tuple(m.TopicItem(i.name, i.detail) for i in r.items), r.date, r.place,
                                         r.source_gap),
+            "courses": lambda r: m.Course(r.id, r.name, r.audience, tuple(r.objectives), tuple(r.questions)),
         }
         for kind, make in makers.items():
             for entry_id, entry in self.entries[kind].items():
@@ -348,6 +351,13 @@ class _Resolver:
             _set(topic, "roles", self.refs("roles", entry.raw.roles, entry, ("roles",), f"要点 '{topic_id}' "))
             _set(topic, "procedures", self.refs("procedures", entry.raw.procedures, entry, ("procedures",),
                                                 f"要点 '{topic_id}' "))
+
+    def link_courses(self, cite) -> None:
+        for course_id, entry in self.entries["courses"].items():
+            course = self.objects["courses"][course_id]
+            _set(course, "citations", cite(entry.raw.cite, entry))
+            for kind in ("roles", "procedures", "checklists", "terms", "topics"):
+                _set(course, kind, self.refs(kind, getattr(entry.raw, kind), entry, (kind,), f"课程 '{course_id}' "))
 
     def fill_back_references(self) -> None:
         roles = list(self.objects["roles"].values())

@@ -175,6 +175,22 @@ class Topic(Strict):
     cite: Cites
 
 
+class Course(Strict):
+    """A course pack for trainers: an audience and modules chosen by id."""
+
+    id: Id
+    name: Text
+    audience: Text
+    objectives: list[Text] = Field(min_length=1, description="学习目标")
+    roles: list[Id] = Field(default_factory=list)
+    procedures: list[Id] = Field(default_factory=list)
+    checklists: list[Id] = Field(default_factory=list)
+    terms: list[Id] = Field(default_factory=list)
+    topics: list[Id] = Field(default_factory=list)
+    questions: list[Text] = Field(default_factory=list, description="讨论题")
+    cite: Cites
+
+
 class DataFile(Strict):
     """One YAML file under data/."""
 
@@ -186,3 +202,4 @@ class DataFile(Strict):
     checklists: list[Checklist] = Field(default_factory=list)
     terms: list[Term] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
+    courses: list[Course] = Field(default_factory=list)

@@ -21,9 +21,10 @@ GENERATED = {
     "roles": ("role_page", lambda h: h.roles, lambda r: r.name),
     "procedures": ("procedure_page", lambda h: h.procedures, lambda p: p.name),
     "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
+    "courses": ("course_page", lambda h: h.courses, lambda c: c.name),
 }
 # Procedures and roles are what a newcomer searches for; rank them above pages that merely mention them.
-SEARCH_BOOST = {"procedures": 3, "roles": 3, "checklists": 1}
+SEARCH_BOOST = {"procedures": 3, "roles": 3, "checklists": 1, "courses": 1}
 
 
 def jieba_words(handbook: m.Handbook) -> list[str]:

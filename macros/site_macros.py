@@ -39,12 +39,17 @@ def define_env(env) -> None:
         return pages.checklist_page(ctx, ctx.handbook.checklist(checklist_id))
 
     @env.macro
+    def course_page(course_id: str) -> str:
+        ctx = context()
+        return pages.course_page(ctx, ctx.handbook.course(course_id))
+
+    @env.macro
     def reading_path(role_id: str) -> str:
         ctx = context()
         return pages.reading_path(ctx, ctx.handbook.role(role_id))
 
     for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage",
-                 "responsibility_matrix", "time_limits"):
+                 "responsibility_matrix", "time_limits", "course_list"):
         env.macro(_listing(getattr(pages, name), context), name)
 
     @env.macro

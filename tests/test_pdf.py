@@ -47,7 +47,8 @@ def test_outline_has_chapters_and_procedures(pdf, handbook):
     xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True,
                          check=True).stdout
     outline = re.findall(r"<item[^>]*>([^<]+)</item>", xml)
-    for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　工作要点", "第五章　术语表", "第六章　来源文献"):
+    for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　工作要点", "第五章　术语表", "第六章　来源文献",
+                    "术语索引"):
         assert chapter in outline
     for procedure in handbook.procedures:
         assert procedure.name in outline
@@ -64,6 +65,90 @@ def test_same_data_gives_identical_bytes(tmp_path, handbook):
     from macros.pdf import print_html, write_pdf
 
     html = print_html(handbook)
+    write_pdf(html, tmp_path / "a.pdf")
+    write_pdf(html, tmp_path / "b.pdf")
+    assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def pdf_text(path) -> str:
+    return squash(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                                 check=True).stdout)
+
+
+def assert_fonts_embedded_sc(path) -> None:
+    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" and "CJK-SC" in row.split()[0] for row in rows), out
+
+
+def test_every_checklist_is_an_a4_form(built_site, handbook):
+    for checklist in handbook.checklists:
+        path = built_site / "pdf" / "checklists" / f"{checklist.id}.pdf"
+        assert_fonts_embedded_sc(path)
+        text = pdf_text(path)
+        assert squash(checklist.name) in text and "检查人" in text and "日期" in text
+        assert squash(handbook.info.edition) in text and "出处" in text
+        for item in checklist.items:
+            assert squash(item.text) in text
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        assert "595.276 x 841.89" in info  # A4
+
+
+def test_course_packs_and_answer_keys(built_site, handbook):
+    from macros.selftest import self_test
+
+    for course in handbook.courses:
+        pack = built_site / "pdf" / "courses" / f"{course.id}.pdf"
+        answers = built_site / "pdf" / "courses" / f"{course.id}-answers.pdf"
+        assert_fonts_embedded_sc(pack)
+        text = pdf_text(pack)
+        for part in (course.name, "学习目标", "讨论题", "自测题", *course.objectives, *course.questions):
+            assert squash(part) in text, part
+        for procedure in course.procedures:
+            for step in procedure.steps:
+                assert squash(step.action) in text
+        key = pdf_text(answers)
+        questions = self_test(course)
+        assert questions
+        for question in questions:
+            assert squash(question.text) in text
+            assert squash(question.answer) in key
+
+
+def test_self_test_answers_come_from_the_data(handbook):
+    from macros.selftest import self_test
+
+    questions = self_test(handbook.course("new-cadres"))
+    clue = handbook.procedure("clue-handling")
+    reply = next(s for s in clue.steps if s.id == "written-reply")
+    limit_q = next(q for q in questions if "书面回复不同意见" in q.text and "时限" in q.text)
+    assert limit_q.answer.startswith(reply.time_limit.limit)
+    assert limit_q.basis == "s000 四(五)8"
+
+
+def test_handbook_has_an_index_of_terms_with_page_numbers(pdf, handbook):
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # The running header names the chapter: keep the pages of the index.
+    index = "".join(page for page in text.split("\f") if page.lstrip().startswith("术语索引"))
+    for term in handbook.terms:
+        # a long entry may wrap before its leader dots and page number
+        assert re.search(re.escape(term.term) + r"[^.]{0,60}?\.{3,}\s*\d+", index, re.DOTALL), term.term
+
+
+def test_site_links_checklist_and_course_pdfs(built_site, handbook):
+    for checklist in handbook.checklists:
+        page = (built_site / "checklists" / f"{checklist.id}.html").read_text(encoding="utf-8")
+        assert f'href="../pdf/checklists/{checklist.id}.pdf"' in page
+    for course in handbook.courses:
+        page = (built_site / "courses" / f"{course.id}.html").read_text(encoding="utf-8")
+        assert f'href="../pdf/courses/{course.id}.pdf"' in page
+        assert f'href="../pdf/courses/{course.id}-answers.pdf"' in page
+
+
+def test_course_pdf_is_reproducible(tmp_path, handbook):
+    from macros.pdf import course_html, write_pdf
+
+    html = course_html(handbook, handbook.course("stationed-groups"))
     write_pdf(html, tmp_path / "a.pdf")
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()

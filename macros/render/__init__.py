@@ -52,6 +52,9 @@ class Linker:
     def topic(self, topic: m.Topic) -> str:
         return f"{self.base}topics.html#topic-{topic.id}"
 
+    def course(self, course: m.Course) -> str:
+        return f"{self.base}courses/{course.id}.html"
+
     def item(self, item: object) -> str:
         """Link to any citable item (used by the coverage page)."""
         kind = type(item).__name__.lower()
@@ -62,38 +65,50 @@ class Linker:
 
 
 class PrintLinker(Linker):
-    """Links inside the single print document."""
+    """Links inside one print document. For an excerpt (a course pack), anchors that are not in it
+    point into the full handbook PDF instead."""
 
     for_print = True
 
+    def __init__(self, present: set[str] | None = None, handbook_pdf: str = "../handbook.pdf"):
+        super().__init__()
+        self.present = present
+        self.handbook_pdf = handbook_pdf
+
+    def _to(self, anchor: str) -> str:
+        if self.present is None or anchor in self.present:
+            return f"#{anchor}"
+        return f"{self.handbook_pdf}#{anchor}"
+
     def role(self, role: m.Role) -> str:
-        return f"#role-{role.id}"
+        return self._to(f"role-{role.id}")
 
     def procedure(self, procedure: m.Procedure) -> str:
-        return f"#procedure-{procedure.id}"
+        return self._to(f"procedure-{procedure.id}")
 
     def step(self, step: m.Step) -> str:
-        return f"#{step.procedure.id}-{step.anchor}"
+        return self._to(f"{step.procedure.id}-{step.anchor}")
 
     def checklist(self, checklist: m.Checklist) -> str:
-        return f"#checklist-{checklist.id}"
+        return self._to(f"checklist-{checklist.id}")
 
     def duty(self, duty: m.Duty) -> str:
-        return f"#duty-{duty.id}"
+        return self._to(f"duty-{duty.id}")
 
     def term(self, term: m.Term) -> str:
-        return f"#term-{term.id}"
+        return self._to(f"term-{term.id}")
 
     def source(self, source: m.Source) -> str:
-        return f"#source-{source.id}"
+        return self._to(f"source-{source.id}")
 
     def topic(self, topic: m.Topic) -> str:
-        return f"#topic-{topic.id}"
+        return self._to(f"topic-{topic.id}")
 
 
 def item_label(item: object) -> str:
     """A reader's name for any citable item: its kind and its title."""
-    kind = {"Role": "角色", "Duty": "职责", "Procedure": "程序", "Checklist": "清单", "Term": "术语"}.get(
+    kind = {"Role": "角色", "Duty": "职责", "Procedure": "程序", "Checklist": "清单", "Term": "术语",
+            "Course": "课程"}.get(
         type(item).__name__)
     if isinstance(item, m.Topic):
         kind = item.category_label

@@ -31,7 +31,8 @@ def role_page(ctx: Context, role: m.Role) -> str:
 
 
 def checklist_page(ctx: Context, checklist: m.Checklist) -> str:
-    return f"# {md_text(checklist.name)}\n\n{render('checklist_body.html', ctx, checklist=checklist)}\n"
+    return (f"# {md_text(checklist.name)}\n\n{render('checklist_download.html', ctx, checklist=checklist)}\n\n"
+            f"{render('checklist_body.html', ctx, checklist=checklist)}\n")
 
 
 def glossary(ctx: Context) -> str:
@@ -113,3 +114,13 @@ def terms_for(handbook: m.Handbook, role: m.Role) -> tuple[m.Term, ...]:
 
 def reading_path(ctx: Context, role: m.Role) -> str:
     return render("reading_path.html", ctx, role=role, terms=terms_for(ctx.handbook, role))
+
+
+def course_page(ctx: Context, course: m.Course) -> str:
+    from ..selftest import self_test
+
+    return f"# {md_text(course.name)}\n\n{render('course_body.html', ctx, course=course, questions=self_test(course))}\n"
+
+
+def course_list(ctx: Context) -> str:
+    return render("course_list.html", ctx, courses=ctx.handbook.courses)

@@ -1,0 +1,55 @@
+"""Self-test questions generated from the data of a course, with their answers and where each
+answer comes from. Nothing is invented: every answer is a field of the cited data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import model as m
+from .render import cjk_number
+
+
+@dataclass(frozen=True)
+class Question:
+    number: int
+    text: str
+    answer: str
+    basis: str
+
+
+def _who(step: m.Step) -> str:
+    answer = "、".join(role.name for role in step.roles)
+    if step.approved_by:
+        answer += f"（审批：{'、'.join(role.name for role in step.approved_by)}）"
+    return answer
+
+
+def _limit(step: m.Step) -> str:
+    limit = step.time_limit
+    parts = [limit.limit]
+    if limit.counts_from:
+        parts.append(f"自{limit.counts_from}起算")
+    if limit.on_expiry:
+        parts.append(f"逾期：{limit.on_expiry}")
+    return "；".join(parts)
+
+
+def _basis(citations: tuple[m.Citation, ...]) -> str:
+    return "；".join(f"{c.source.id} {c.section.id}" for c in citations)
+
+
+def self_test(course: m.Course) -> list[Question]:
+    raw: list[tuple[str, str, str]] = []
+    for procedure in course.procedures:
+        for step in procedure.steps:
+            label = f"“{procedure.name}”第{cjk_number(step.number)}步“{step.title}”"
+            raw.append((f"{label}由谁承办？", _who(step), _basis(step.citations)))
+            if step.time_limit:
+                raw.append((f"{label}有什么时限？", _limit(step), _basis(step.citations)))
+    for topic in course.topics:
+        if topic.category == "accountability" and topic.items:
+            names = "；".join(item.name for item in topic.items)
+            raw.append((f"{topic.name}分别是什么？", names, _basis(topic.citations)))
+    for term in course.terms:
+        raw.append((f"什么是“{term.term}”？", term.definition, _basis(term.citations)))
+    return [Question(i, text, answer, basis) for i, (text, answer, basis) in enumerate(raw, start=1)]
