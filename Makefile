@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP_BUILD := $(VENV)/.installed-build
 STAMP_TEST := $(VENV)/.installed-test
 
-.PHONY: build test check serve lint clean sysdeps-build sysdeps-test
+.PHONY: build test check serve schema lint clean sysdeps-build sysdeps-test
 
 build: $(STAMP_BUILD) sysdeps-build
 	$(PY) -m macros build
@@ -16,6 +16,9 @@ check: $(STAMP_BUILD)
 
 serve: $(STAMP_BUILD)
 	$(PY) -m macros serve
+
+schema: $(STAMP_BUILD)
+	$(PY) -m macros schema
 
 test: $(STAMP_TEST) sysdeps-test
 	$(PY) -m ruff check macros tests

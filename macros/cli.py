@@ -20,6 +20,7 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="只校验数据")
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
     build.add_argument("--site", type=Path, default=PROJECT / "site", help="输出目录（默认 site/）")
+    commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json（供编辑器提示）")
     serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
     serve.add_argument("--addr", default="127.0.0.1:8000")
     args = parser.parse_args(argv)
@@ -28,6 +29,8 @@ def main(argv: list[str] | None = None) -> int:
             return check(args.data)
         if args.command == "build":
             return build_all(args.data, args.site)
+        if args.command == "schema":
+            return write_schema(PROJECT / "schema" / "data.schema.json")
         return serve_preview(args.data, args.addr)
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
@@ -44,6 +47,15 @@ def check(data_dir: Path) -> int:
         f"{len(handbook.procedures)} 个程序（{sum(len(p.steps) for p in handbook.procedures)} 步），"
         f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语。"
     )
+    return 0
+
+
+def write_schema(target: Path) -> int:
+    from .schema import json_schema_text
+
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json_schema_text(), encoding="utf-8")
+    print(f"已写入 {target}")
     return 0
 
 

@@ -203,3 +203,13 @@ class DataFile(Strict):
     terms: list[Term] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     courses: list[Course] = Field(default_factory=list)
+
+
+def json_schema_text() -> str:
+    """The JSON Schema every data file references (# yaml-language-server: $schema=...)."""
+    import json
+
+    schema = DataFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "纪检监察干部工作手册数据文件"
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -152,3 +152,13 @@ def test_course_pdf_is_reproducible(tmp_path, handbook):
     write_pdf(html, tmp_path / "a.pdf")
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
+
+
+def test_missing_glyph_fails_the_pdf(tmp_path):
+    """A character no installed font has must not print as an empty box: the build stops."""
+    from macros.errors import BuildError
+    from macros.pdf import write_pdf
+
+    with pytest.raises(BuildError, match="U\\+E000"):
+        write_pdf('<html lang="zh-CN"><p>测试\ue000</p></html>', tmp_path / "g.pdf")
+    assert not (tmp_path / "g.pdf").exists()
