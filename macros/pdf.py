@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from . import model as m
-from .errors import BuildError
+from .errors import BuildError, LogCollector
 from .render import Context, PrintLinker, environment
 from .selftest import self_test
 
@@ -79,13 +78,8 @@ def write_pdf(html: str, target: Path) -> None:
     import weasyprint  # imported here: loading Pango is slow and `check` does not need it
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    collector = _Collector()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(collector)
-    try:
+    with LogCollector("weasyprint") as collector:
         weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False)
-    finally:
-        logger.removeHandler(collector)
     if collector.messages:
         target.unlink(missing_ok=True)
         raise BuildError("PDF 生成时出现警告（视为错误）：\n" + "\n".join(collector.messages))
@@ -102,12 +96,3 @@ def build_pdfs(handbook: m.Handbook, pdf_dir: Path) -> list[Path]:
     for target, html in documents.items():
         write_pdf(html, target)
     return list(documents)
-
-
-class _Collector(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())

@@ -3,7 +3,6 @@ then runs MkDocs on it. Reads the project's mkdocs.yml; never writes to docs/ or
 
 from __future__ import annotations
 
-import logging
 import shutil
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
-from .errors import BuildError
+from .errors import BuildError, LogCollector
 
 # Generated page folders: the nav entry '<folder>/index.md' in mkdocs.yml becomes a section
 # holding the index and one page per entry, in data order.
@@ -96,16 +95,13 @@ def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path,
     stage_docs(handbook, project / "docs", docs)
     teach_jieba(handbook)
     config = site_config(handbook, data_dir, config_file, docs_dir=str(docs), site_dir=str(site_dir), strict=True)
-    warnings = _WarningCounter()
-    logging.getLogger("mkdocs").addHandler(warnings)
-    try:
-        mkdocs_build(config)
-    except (Abort, ConfigurationError) as exc:
-        raise BuildError(f"网站生成失败：{exc}") from exc
-    except SystemExit as exc:  # mkdocs-macros exits on a page error (on_error_fail)
-        raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
-    finally:
-        logging.getLogger("mkdocs").removeHandler(warnings)
+    with LogCollector("mkdocs") as warnings:
+        try:
+            mkdocs_build(config)
+        except (Abort, ConfigurationError) as exc:
+            raise BuildError(f"网站生成失败：{exc}") from exc
+        except SystemExit as exc:  # mkdocs-macros exits on a page error (on_error_fail)
+            raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
 
@@ -121,12 +117,3 @@ def site_config_overrides(handbook: m.Handbook, data_dir: Path, config_file: Pat
 def site_config(handbook: m.Handbook, data_dir: Path, config_file: Path, **settings):
     overrides = site_config_overrides(handbook, data_dir, config_file)
     return load_config(config_file=str(config_file), **overrides, **settings)
-
-
-class _WarningCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())

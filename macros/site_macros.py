@@ -23,30 +23,10 @@ def define_env(env) -> None:
     env.variables["handbook_data_dir"] = data_dir
     env.variables["build_stamp"] = build_stamp(Path(env.project_dir), current_handbook(data_dir).info.date)
 
-    @env.macro
-    def procedure_page(procedure_id: str) -> str:
-        ctx = context()
-        return pages.procedure_page(ctx, ctx.handbook.procedure(procedure_id))
-
-    @env.macro
-    def role_page(role_id: str) -> str:
-        ctx = context()
-        return pages.role_page(ctx, ctx.handbook.role(role_id))
-
-    @env.macro
-    def checklist_page(checklist_id: str) -> str:
-        ctx = context()
-        return pages.checklist_page(ctx, ctx.handbook.checklist(checklist_id))
-
-    @env.macro
-    def course_page(course_id: str) -> str:
-        ctx = context()
-        return pages.course_page(ctx, ctx.handbook.course(course_id))
-
-    @env.macro
-    def reading_path(role_id: str) -> str:
-        ctx = context()
-        return pages.reading_path(ctx, ctx.handbook.role(role_id))
+    # Page macros that take an id: (macro name, page renderer, lookup on the Handbook).
+    for name, finder in (("procedure_page", "procedure"), ("role_page", "role"), ("checklist_page", "checklist"),
+                         ("course_page", "course"), ("reading_path", "role")):
+        env.macro(_entry_page(getattr(pages, name), finder, context), name)
 
     for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage",
                  "responsibility_matrix", "time_limits", "course_list"):
@@ -56,6 +36,14 @@ def define_env(env) -> None:
     def pdf_link(label: str = "下载 PDF 手册") -> str:
         href = Linker(env.page.file.src_uri.count("/")).asset("pdf/handbook.pdf")
         return f'<a class="md-button md-button--primary hb-pdf" href="{href}" download>{label}</a>'
+
+
+def _entry_page(render_page, finder: str, context):
+    def macro(entry_id: str) -> str:
+        ctx = context()
+        return render_page(ctx, getattr(ctx.handbook, finder)(entry_id))
+
+    return macro
 
 
 def _listing(render_page, context):
