@@ -30,9 +30,19 @@ class _Box:
         return self.x + BOX_WIDTH // 2
 
 
+# Closing punctuation never starts a line (Chinese line-breaking rule); it stays on the line before.
+CLOSING = set("，。、；：！？）」』”’》〉】")
+
+
 def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = 3) -> list[str]:
-    """Cut Chinese text into lines of `width` characters; the last line ends with … if cut short."""
-    chunks = [text[i : i + width] for i in range(0, len(text), width)] or [""]
+    """Cut Chinese text into lines of about `width` characters; the last line ends with … if cut short."""
+    chunks: list[str] = []
+    for char in text:
+        if chunks and (len(chunks[-1]) < width or char in CLOSING):
+            chunks[-1] += char
+        else:
+            chunks.append(char)
+    chunks = chunks or [""]
     if len(chunks) > lines:
         chunks = chunks[:lines]
         chunks[-1] = chunks[-1][: width - 1] + "…"

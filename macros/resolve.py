@@ -281,25 +281,48 @@ class _Resolver:
             _set(step, "next", tuple(transitions))
 
     def _check_reachable(self, procedure: m.Procedure, entry: _Entry, steps: dict[str, m.Step]) -> None:
-        """Every step must be reachable from the first; an implicit edge leads to the following step."""
+        """Every step must be reachable from the first, and from every step the flow must be able to end.
+
+        A step without `next` leads to the following step; the last step, or one marked `end`, ends it.
+        """
         ordered = list(steps.values())
-        following = {step.id: ordered[i + 1] for i, step in enumerate(ordered[:-1])}
-        reached: set[str] = set()
-        pending = ordered[:1]
-        while pending:
-            step = pending.pop()
-            if step.id in reached:
-                continue
-            reached.add(step.id)
-            if step.next:
-                pending.extend(t.step for t in step.next)
-            elif not step.end and step.id in following:
-                pending.append(following[step.id])
+        successors = {step.id: self._successors(step, ordered) for step in ordered}
+        reached = self._closure(ordered[:1], successors)
+        predecessors: dict[str, list[m.Step]] = {step.id: [] for step in ordered}
+        for step in ordered:
+            for target in successors[step.id]:
+                predecessors[target.id].append(step)
+        terminals = [step for step in ordered if not successors[step.id]]
+        can_end = self._closure(terminals, predecessors)
         for index, raw in enumerate(entry.raw.steps):
-            if raw.id in steps and raw.id not in reached:
+            if raw.id not in steps or index != [r.id for r in entry.raw.steps].index(raw.id):
+                continue
+            if raw.id not in reached:
                 self.problem(entry.at("steps", index, "id"),
                              f"程序 '{procedure.id}' 的步骤 '{raw.id}' 从第一步出发无法到达。",
                              "检查前面步骤的 next 与 end；没有 next 的步骤会接着走向下一步。")
+            elif raw.id not in can_end:
+                self.problem(entry.at("steps", index, "id"),
+                             f"程序 '{procedure.id}' 的步骤 '{raw.id}' 陷入循环，走不到流程结束。",
+                             "给循环中的某一步加上通向循环之外的 next，或标明 end: true。")
+
+    @staticmethod
+    def _successors(step: m.Step, ordered: list[m.Step]) -> list[m.Step]:
+        if step.next:
+            return [t.step for t in step.next]
+        position = ordered.index(step)
+        return [] if step.end or position + 1 == len(ordered) else [ordered[position + 1]]
+
+    @staticmethod
+    def _closure(start: list[m.Step], edges: dict[str, list[m.Step]]) -> set[str]:
+        seen: set[str] = set()
+        pending = list(start)
+        while pending:
+            step = pending.pop()
+            if step.id not in seen:
+                seen.add(step.id)
+                pending.extend(edges[step.id])
+        return seen
 
     def link_checklists(self, cite) -> None:
         for checklist_id, entry in self.entries["checklists"].items():

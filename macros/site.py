@@ -3,6 +3,7 @@ then runs MkDocs on it. Reads the project's mkdocs.yml; never writes to docs/ or
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 
@@ -73,6 +74,12 @@ def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool 
             (stage / folder / f"{entry.id}.md").write_text(page, encoding="utf-8")
 
 
+def nav_title(text: str) -> str:
+    """A title from the data, safe in the theme's HTML (not autoescaped) and in mkdocs-macros,
+    which renders page titles as Jinja: markup is escaped and braces become entities."""
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
+
+
 def expand_nav(nav: list, handbook: m.Handbook) -> list:
     """Replace each 'title: <folder>/index.md' entry of a generated folder by a full section."""
     result = []
@@ -81,7 +88,7 @@ def expand_nav(nav: list, handbook: m.Handbook) -> list:
         folder = target.split("/")[0] if isinstance(target, str) and target.endswith("/index.md") else None
         if folder in GENERATED:
             _macro, entries, entry_title = GENERATED[folder]
-            pages = [target] + [{entry_title(e): f"{folder}/{e.id}.md"} for e in entries(handbook)]
+            pages = [target] + [{nav_title(entry_title(e)): f"{folder}/{e.id}.md"} for e in entries(handbook)]
             result.append({title: pages})
         else:
             result.append(item)

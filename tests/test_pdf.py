@@ -162,3 +162,12 @@ def test_missing_glyph_fails_the_pdf(tmp_path):
     with pytest.raises(BuildError, match="U\\+E000"):
         write_pdf('<html lang="zh-CN"><p>测试\ue000</p></html>', tmp_path / "g.pdf")
     assert not (tmp_path / "g.pdf").exists()
+
+
+def test_no_line_starts_with_closing_punctuation(built_site):
+    offenders = []
+    for path in sorted((built_site / "pdf").rglob("*.pdf")):
+        lines = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout.splitlines()
+        offenders += [f"{path.name}: {line}" for line in lines if line and line[0] in "，。、；：！？）」』”’》"]
+    assert offenders == []

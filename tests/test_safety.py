@@ -1,0 +1,65 @@
+"""Readers cannot be harmed by the data, and an interrupted build leaves the published site whole."""
+
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+
+from macros.cli import PROJECT, build_all
+
+from .conftest import FIXTURES, copy_data
+
+HOSTILE = "</title><script>alert(1)</script>{{ 7*7 }}审理室"
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    data = copy_data(FIXTURES / "base" / "data", root / "data")
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", f"name: '{HOSTILE}'"),
+                     encoding="utf-8")
+    site = root / "site"
+    assert build_all(data, site) == 0
+    return site
+
+
+def test_markup_in_data_is_text_in_pages_and_svg(hostile_site):
+    role = (hostile_site / "roles" / "case-trial-office.html").read_text(encoding="utf-8")
+    procedure = (hostile_site / "procedures" / "sample.html").read_text(encoding="utf-8")
+    for page in (role, procedure):
+        assert "<script>alert(1)" not in page
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    svg = procedure[procedure.index('class="hb-swimlane"') : procedure.index("</svg>", procedure.index('class="hb-swimlane"'))]
+    assert "&lt;/title&gt;" in svg and "<script" not in svg  # the SVG has a <title> of its own
+
+
+def test_jinja_in_data_is_never_evaluated(hostile_site):
+    role = (hostile_site / "roles" / "case-trial-office.html").read_text(encoding="utf-8")
+    assert "{{ 7*7 }}" in role
+    assert "49审理室" not in role
+
+
+def test_markup_in_data_is_text_in_the_pdf(hostile_site):
+    text = subprocess.run(["pdftotext", "-raw", str(hostile_site / "pdf" / "handbook.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert HOSTILE in text.replace("\n", "")
+
+
+def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch):
+    import macros.pdf
+
+    site = tmp_path / "site"
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    assert build_all(data, site) == 0
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(macros.pdf, "build_pdfs", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        build_all(data, site)
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert not (PROJECT / "build" / "stage").exists()
