@@ -45,8 +45,15 @@ def check(data_dir: Path) -> int:
     print(
         f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
         f"{len(handbook.procedures)} 个程序（{sum(len(p.steps) for p in handbook.procedures)} 步），"
-        f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语。"
+        f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
+        f"{len(handbook.courses)} 个课程。"
     )
+    from .quality import quality_report
+
+    report = quality_report(handbook)
+    if report:
+        print("\n数据质量提示（不影响生成，供编辑核对）：")
+        print("\n".join(f"- {line}" for line in report))
     return 0
 
 

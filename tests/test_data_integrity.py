@@ -65,3 +65,14 @@ def test_back_references_are_consistent(handbook):
             assert role in step.roles or role in step.approved_by
         for child in role.children:
             assert child.parent is role
+
+
+def test_quality_report_names_unfinished_items():
+    from macros.quality import quality_report
+
+    from .conftest import FIXTURES
+
+    report = quality_report(load_handbook(FIXTURES / "base" / "data"))
+    assert any(line.startswith("既不办理任何步骤") and "派驻纪检组" in line for line in report)
+    assert any(line.startswith("定义了但正文中没有出现的术语") and "三转" in line for line in report)
+    assert not any("示例程序" in line for line in report)  # it has a time limit
