@@ -5,6 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP_BUILD := $(VENV)/.installed-build
 STAMP_TEST := $(VENV)/.installed-test
+AXE := node_modules/axe-core/axe.min.js
 
 .PHONY: build test check serve schema lint clean sysdeps-build sysdeps-test
 
@@ -20,7 +21,7 @@ serve: $(STAMP_BUILD)
 schema: $(STAMP_BUILD)
 	$(PY) -m macros schema
 
-test: $(STAMP_TEST) sysdeps-test
+test: $(STAMP_TEST) sysdeps-test $(AXE)
 	$(PY) -m ruff check macros tests
 	$(PY) -m macros build
 	$(PY) -m pytest
@@ -43,6 +44,11 @@ $(STAMP_BUILD): $(VENV)/bin/python requirements/build.txt pyproject.toml
 
 $(STAMP_TEST): $(STAMP_BUILD) requirements/test.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/test.txt
+	touch $@
+
+# axe-core (accessibility checks in the browser tests), pinned in package-lock.json.
+$(AXE): package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
 	touch $@
 
 clean:

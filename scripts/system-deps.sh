@@ -20,6 +20,10 @@ for pkg in $wanted; do
     missing="$missing $pkg"
   fi
 done
+# npm installs axe-core for the accessibility checks; any npm on PATH will do (Debian's or NodeSource's).
+if [ "$1" = "test" ] && ! command -v npm >/dev/null 2>&1; then
+  missing="$missing npm"
+fi
 [ -z "$missing" ] && exit 0
 
 if [ "$(id -u)" = "0" ]; then

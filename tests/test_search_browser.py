@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -84,3 +85,23 @@ def test_pages_render_without_console_errors(page, served_site, handbook):
         page.goto(served_site + path)
         assert page.locator("h1").count() >= 1, path
     assert page.errors == []
+
+
+AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_KINDS = ["index.html", "start.html", "procedures/accident-investigation.html", "roles/supervision-office.html",
+              "checklists/accident-accountability.html", "glossary.html", "matrix.html", "time-limits.html",
+              "courses/new-cadres.html", "coverage.html"]
+
+
+@pytest.mark.parametrize("path", PAGE_KINDS)
+def test_no_serious_accessibility_violations(page, served_site, path):
+    assert AXE.exists(), "axe-core 未安装：make test 会用 npm ci 安装它"
+    page.goto(served_site + path)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']}（{v['impact']}）：{v['help']} — {v['nodes'][0]['target']}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], "\n".join(serious)
