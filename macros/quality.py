@@ -13,7 +13,8 @@ def quality_report(handbook: m.Handbook) -> list[str]:
     idle = [r.name for r in handbook.roles if not r.steps and not r.duties and not r.children]
     if idle:
         lines.append(f"既不办理任何步骤、也没有职责和下级的角色（{len(idle)}）：{'、'.join(idle)}")
-    unused = [t.term for t in handbook.terms if not _term_used(handbook, t)]
+    text = _texts(handbook)
+    unused = [t.term for t in handbook.terms if not any(word in text for word in (t.term, *t.aliases))]
     if unused:
         lines.append(f"定义了但正文中没有出现的术语（{len(unused)}）：{'、'.join(unused)}")
     unlimited = [
@@ -45,7 +46,3 @@ def _texts(handbook: m.Handbook) -> str:
         parts += [topic.name, topic.summary or "", *(f"{i.name}{i.detail or ''}" for i in topic.items)]
     return "\n".join(parts)
 
-
-def _term_used(handbook: m.Handbook, term: m.Term) -> bool:
-    text = _texts(handbook)
-    return any(word in text for word in (term.term, *term.aliases))
