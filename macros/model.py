@@ -7,6 +7,7 @@ Renderers receive these objects and never look anything up by id. Back-reference
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 
 
@@ -287,16 +288,21 @@ class Handbook(_Entity):
         return tuple((key, label) for key, label in TOPIC_CATEGORY_LABELS.items() if key in present)
 
     def citing(self, section: Section) -> tuple[object, ...]:
-        """Every item whose citations name this section (for the coverage page)."""
-        found = []
+        """Every item whose citations (or its steps' citations) name this section, in data order."""
+        return self._items_by_section.get(id(section), ())
+
+    @cached_property
+    def _items_by_section(self) -> dict[int, tuple[object, ...]]:
+        # Built once: the coverage page asks for every section of every source.
+        index: dict[int, dict[int, object]] = {}
         for item in (*self.roles, *self.duties, *self.procedures, *self.checklists, *self.terms, *self.topics,
                      *self.courses):
             cited = list(item.citations)
             for step in getattr(item, "steps", ()):
                 cited += step.citations
-            if any(c.section is section for c in cited):
-                found.append(item)
-        return tuple(found)
+            for citation in cited:
+                index.setdefault(id(citation.section), {})[id(item)] = item
+        return {key: tuple(items.values()) for key, items in index.items()}
 
     @property
     def top_roles(self) -> tuple[Role, ...]:

@@ -6,6 +6,7 @@ and diagrams untouched."""
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 
@@ -22,8 +23,11 @@ _PROTECTED = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=4)
 def term_pattern(terms: tuple[m.Term, ...]) -> tuple[re.Pattern | None, dict[str, m.Term]]:
-    """One regex for all terms and aliases, longest first so that 两个责任 wins over 责任."""
+    """One regex for all terms and aliases, longest first so that 两个责任 wins over 责任.
+
+    Cached: every page of a build asks for the same handbook's terms."""
     words = {word: term for term in terms for word in (term.term, *term.aliases) if len(word) > 1}
     if not words:
         return None, {}
