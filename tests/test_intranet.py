@@ -105,20 +105,62 @@ def test_headers_and_cache_policy(nginx_site):
     assert "max-age=2592000" in asset.headers["Cache-Control"]
 
 
-def test_site_works_in_the_browser_behind_nginx(nginx_site):
+CSP_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener("securitypolicyviolation",
+    e => window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber));
+"""
+
+
+def test_content_security_policy_header(nginx_site):
+    for path in ("index.html", "procedures/clue-handling.html"):
+        policy = fetch(nginx_site + path).headers["Content-Security-Policy"]
+        directives = dict(d.strip().split(" ", 1) for d in policy.split(";"))
+        assert directives["default-src"] == "'self'"
+        assert directives["script-src"] == "'self'", "页面脚本必须全部来自站点自身文件"
+        assert "unsafe" not in policy
+
+
+def test_site_works_in_the_browser_under_the_content_security_policy(nginx_site):
+    """Every page kind, the search and the glossary tooltip work with the shipped policy, and no
+    request or script is refused by it."""
     from playwright.sync_api import sync_playwright
 
-    from .test_search_browser import CHROMIUM, FLAGS
+    from .test_search_browser import CHROMIUM, FLAGS, PAGE_KINDS
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
         page = browser.new_page()
+        page.add_init_script(CSP_VIOLATIONS)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        violations: list[str] = []
+        for path in PAGE_KINDS:
+            page.goto(nginx_site + path)
+            page.wait_for_load_state("load")
+            # The theme's scope (where it keeps its settings) must be the site root, from any depth.
+            assert page.evaluate("__md_scope.pathname") == "/handbook/", path
+            violations += page.evaluate("window.__csp")
+        assert page.locator("h1").count() >= 1
+
         page.goto(nginx_site + "procedures/accident-investigation.html")
         assert page.locator("svg.hb-swimlane").count() == 1
+        page.goto(nginx_site + "procedures/clue-handling.html")
+        page.locator("abbr.hb-term").first.hover()
+        page.wait_for_selector(".md-tooltip2, .md-tooltip", state="attached", timeout=5000)
+        violations += page.evaluate("window.__csp")
+
         page.goto(nginx_site + "index.html?q=" + urllib.request.quote("函询"))
         page.wait_for_selector(".md-search-result__item", state="attached", timeout=20000)
+        violations += page.evaluate("window.__csp")
+        assert violations == []
+        assert errors == []
+
+        # The policy is really in force: an injected inline script is refused.
+        page.evaluate("""() => { const s = document.createElement("script");
+                                 s.textContent = "window.__ran = true"; document.head.append(s); }""")
+        assert page.evaluate("window.__ran") is None
+        page.wait_for_function("window.__csp.length > 0", timeout=5000)
+        assert page.evaluate("window.__csp")[0].startswith("script-src-elem inline")
         browser.close()
-    assert errors == []

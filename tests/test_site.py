@@ -105,6 +105,32 @@ def test_nothing_is_loaded_from_outside(built_site):
     assert "fonts.googleapis" not in index and "fonts.gstatic" not in index
 
 
+class _InlineCode(HTMLParser):
+    """Inline script, event-handler attributes and style attributes: what the intranet's
+    Content-Security-Policy refuses."""
+
+    def __init__(self):
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "script" and not attrs.get("src") and attrs.get("type") != "application/json":
+            self.found.append(f"<script> 在 {self.getpos()}")
+        for name in attrs:
+            if name.startswith("on") or name == "style":
+                self.found.append(f"{tag} {name}= 在 {self.getpos()}")
+
+
+def test_pages_hold_no_inline_script_or_style(built_site):
+    offenders = []
+    for path in html_pages(built_site):
+        parser = _InlineCode()
+        parser.feed(path.read_text(encoding="utf-8"))
+        offenders += [f"{path.relative_to(built_site)}: {found}" for found in parser.found]
+    assert offenders == []
+
+
 def test_search_index_is_segmented_chinese(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
