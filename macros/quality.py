@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from . import model as m
+from .words import longest_word_pattern
 
 # Notes that say a source states no time limit for a procedure (so its absence is deliberate).
 NO_LIMIT_MARKERS = ("未规定时限", "未说明时限")
@@ -13,8 +14,8 @@ def quality_report(handbook: m.Handbook) -> list[str]:
     idle = [r.name for r in handbook.roles if not r.steps and not r.duties and not r.children]
     if idle:
         lines.append(f"既不办理任何步骤、也没有职责和下级的角色（{len(idle)}）：{'、'.join(idle)}")
-    text = _texts(handbook)
-    unused = [t.term for t in handbook.terms if not any(word in text for word in (t.term, *t.aliases))]
+    present = words_present({w for t in handbook.terms for w in (t.term, *t.aliases)}, _texts(handbook))
+    unused = [t.term for t in handbook.terms if not present.intersection((t.term, *t.aliases))]
     if unused:
         lines.append(f"定义了但正文中没有出现的术语（{len(unused)}）：{'、'.join(unused)}")
     unlimited = [
@@ -28,6 +29,27 @@ def quality_report(handbook: m.Handbook) -> list[str]:
     if gaps:
         lines.append(f"来源只提到、未列明内容的条目（{len(gaps)}，已在数据中注明）：{'、'.join(gaps)}")
     return lines
+
+
+def words_present(words: set[str], text: str) -> set[str]:
+    """The words that occur in text, in one pass over it (testing each word with `in` would scan
+    the whole text once per word: quadratic as the handbook grows).
+
+    The regex reports the longest word at each place it stops. Any other occurrence of a word
+    starts inside one of those matches (where the scan stood, the word itself would have
+    matched), so the words not reported are looked for only in short windows around them.
+    """
+    if not words:
+        return set()
+    longest = max(map(len, words))
+    pattern = longest_word_pattern(words)
+    found: set[str] = set()
+    windows: set[str] = set()
+    for match in pattern.finditer(text):
+        found.add(match.group())
+        windows.add(text[match.start() : match.end() + longest - 1])
+    around = "\0".join(windows)
+    return found | {w for w in words - found if w in around}
 
 
 def _texts(handbook: m.Handbook) -> str:

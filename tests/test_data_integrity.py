@@ -76,3 +76,14 @@ def test_quality_report_names_unfinished_items():
     assert any(line.startswith("既不办理任何步骤") and "派驻纪检组" in line for line in report)
     assert any(line.startswith("定义了但正文中没有出现的术语") and "三转" in line for line in report)
     assert not any("示例程序" in line for line in report)  # it has a time limit
+
+
+def test_quality_report_finds_terms_as_a_plain_search_would(handbook):
+    """The one-pass search finds exactly the words that `in` finds, including words that only
+    occur inside or overlapping a longer one."""
+    from macros.quality import _texts, words_present
+
+    words = {w for t in handbook.terms for w in (t.term, *t.aliases)} | {"两个", "个责任", "任追", "不存在的词"}
+    text = _texts(handbook)
+    assert words_present(words, text) == {w for w in words if w in text}
+    assert words_present({"函询", "函询通知", "询通", "知书", "知书面"}, "发出函询通知书") == {"函询", "函询通知", "询通", "知书"}

@@ -238,6 +238,15 @@ def test_glossary_terms_are_marked_but_not_in_headings_or_links():
     assert out.startswith("## 三转与两个责任\n")
     assert out.count('<abbr class="hb-term"') == 2
     assert '<a href="x">三转</a>' in out and "`三转`" in out
+    assert '>两个责任</abbr>' in out  # the longest term wins over a shorter one inside it
+
+
+def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
+    from macros.words import longest_word_pattern
+
+    pattern = longest_word_pattern({"责任", "两个责任", "责任追究", "a.b", "责"})
+    assert pattern.findall("两个责任与责任追究和责任，责；a.b axb") == ["两个责任", "责任追究", "责任", "责", "a.b"]
+    assert longest_word_pattern(set()) is None
 
 
 def test_start_page_gives_a_reading_path_per_role(built_site):

@@ -11,6 +11,7 @@ import html
 import re
 
 from .. import model as m
+from ..words import longest_word_pattern
 
 # Spans whose text must not change: headings, links, code, diagrams, existing abbrs, and any tag.
 _PROTECTED = re.compile(
@@ -25,14 +26,13 @@ _PROTECTED = re.compile(
 
 @functools.lru_cache(maxsize=4)
 def term_pattern(terms: tuple[m.Term, ...]) -> tuple[re.Pattern | None, dict[str, m.Term]]:
-    """One regex for all terms and aliases, longest first so that 两个责任 wins over 责任.
+    """One regex for all terms and aliases, the longest winning so that 两个责任 wins over 责任.
 
     Cached: every page of a build asks for the same handbook's terms."""
     words = {word: term for term in terms for word in (term.term, *term.aliases) if len(word) > 1}
     if not words:
         return None, {}
-    alternatives = "|".join(re.escape(word) for word in sorted(words, key=len, reverse=True))
-    return re.compile(alternatives), words
+    return longest_word_pattern(list(words)), words
 
 
 def mark_terms(source: str, terms: tuple[m.Term, ...]) -> str:

@@ -1,0 +1,1 @@
+"""Benchmark for the handbook build (`make bench`); not part of the test suite."""
