@@ -7,7 +7,7 @@ STAMP_BUILD := $(VENV)/.installed-build
 STAMP_TEST := $(VENV)/.installed-test
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: build test check serve schema lint clean sysdeps-build sysdeps-test
+.PHONY: build test bench check serve schema lint clean sysdeps-build sysdeps-test
 
 build: $(STAMP_BUILD) sysdeps-build
 	$(PY) -m macros build
@@ -22,12 +22,16 @@ schema: $(STAMP_BUILD)
 	$(PY) -m macros schema
 
 test: $(STAMP_TEST) sysdeps-test $(AXE)
-	$(PY) -m ruff check macros tests
+	$(PY) -m ruff check macros tests bench
 	$(PY) -m macros build
 	$(PY) -m pytest
 
 lint: $(STAMP_TEST)
-	$(PY) -m ruff check macros tests
+	$(PY) -m ruff check macros tests bench
+
+# Figures, not a test: see bench/README.md. BENCH_ARGS=--full also builds 100× site and PDFs.
+bench: $(STAMP_TEST) sysdeps-test
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 sysdeps-build:
 	@sh scripts/system-deps.sh build

@@ -67,11 +67,13 @@ def write_schema(target: Path) -> int:
 
 
 def build_all(data_dir: Path, site_dir: Path) -> int:
+    from .cache import current_handbook
     from .pdf import build_pdfs
     from .publish import publish
     from .site import build_site
 
-    handbook = load_handbook(data_dir)
+    # The cached load: the site's macros ask for the same handbook and must not resolve it again.
+    handbook = current_handbook(data_dir)
     stage = PROJECT / "build" / "stage"
     if stage.exists():
         shutil.rmtree(stage)

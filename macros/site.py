@@ -23,6 +23,10 @@ GENERATED = {
     "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
     "courses": ("course_page", lambda h: h.courses, lambda c: c.name),
 }
+# A section with more entries than this lists only its index page in the navigation (the index
+# lists them all): Material writes the whole navigation into every page, so a full one would make
+# each page, and the build, grow with the square of the handbook.
+NAV_ENTRY_LIMIT = 100
 # Procedures and roles are what a newcomer searches for; rank them above pages that merely mention them.
 SEARCH_BOOST = {"procedures": 3, "roles": 3, "checklists": 1, "courses": 1}
 
@@ -88,7 +92,8 @@ def expand_nav(nav: list, handbook: m.Handbook) -> list:
         folder = target.split("/")[0] if isinstance(target, str) and target.endswith("/index.md") else None
         if folder in GENERATED:
             _macro, entries, entry_title = GENERATED[folder]
-            pages = [target] + [{nav_title(entry_title(e)): f"{folder}/{e.id}.md"} for e in entries(handbook)]
+            listed = entries(handbook) if len(entries(handbook)) <= NAV_ENTRY_LIMIT else []
+            pages = [target] + [{nav_title(entry_title(e)): f"{folder}/{e.id}.md"} for e in listed]
             result.append({title: pages})
         else:
             result.append(item)

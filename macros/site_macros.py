@@ -11,17 +11,25 @@ from .publish import build_stamp
 from .render import Context, Linker, pages
 from .render.terms import mark_terms
 
+# The handbook each build's plugin instance resolved in define_env, for on_post_page_macros.
+_BUILD_HANDBOOK: dict[int, object] = {}
+
 
 def define_env(env) -> None:
     data_dir = Path(env.project_dir) / env.conf["extra"]["handbook_data"]
 
+    # Resolved once per build (define_env runs again on each rebuild of `serve`), not per page:
+    # checking the data folder for changes on every macro call grows with pages × files.
+    handbook = current_handbook(data_dir)
+    _BUILD_HANDBOOK.clear()  # builds in one process (serve) run one after another
+    _BUILD_HANDBOOK[id(env)] = handbook
+
     def context() -> Context:
         depth = env.page.file.src_uri.count("/") if env.page else 0
-        return Context(current_handbook(data_dir), Linker(depth))
+        return Context(handbook, Linker(depth))
 
-    env.variables["handbook"] = current_handbook(data_dir).info
-    env.variables["handbook_data_dir"] = data_dir
-    env.variables["build_stamp"] = build_stamp(Path(env.project_dir), current_handbook(data_dir).info.date)
+    env.variables["handbook"] = handbook.info
+    env.variables["build_stamp"] = build_stamp(Path(env.project_dir), handbook.info.date)
 
     # Page macros that take an id: (macro name, page renderer, lookup on the Handbook).
     for name, finder in (("procedure_page", "procedure"), ("role_page", "role"), ("checklist_page", "checklist"),
@@ -55,7 +63,7 @@ def _listing(render_page, context):
 
 def on_post_page_macros(env) -> None:
     """Mark glossary terms, then end every page with its sources, the edition and the build date."""
-    handbook = current_handbook(env.variables["handbook_data_dir"])
+    handbook = _BUILD_HANDBOOK[id(env)]
     env.markdown = mark_terms(env.markdown, handbook.terms)
     cited = set(re.findall(r"sources\.html#source-([a-z0-9-]+)", env.markdown))
     sources = [source for source in handbook.sources if source.id in cited]

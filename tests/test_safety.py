@@ -63,3 +63,26 @@ def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch):
         build_all(data, site)
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert not (PROJECT / "build" / "stage").exists()
+
+
+def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path, monkeypatch):
+    """Above NAV_ENTRY_LIMIT a section lists only its index; its pages then take their titles from
+    the page itself, which must stay text too."""
+    from macros import site
+    from macros.cache import current_handbook
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", f"name: '{HOSTILE}'"),
+                     encoding="utf-8")
+    monkeypatch.setattr(site, "NAV_ENTRY_LIMIT", 0)
+    out = tmp_path / "site"
+    site.build_site(current_handbook(data), data, PROJECT, tmp_path / "stage", out)
+    role = (out / "roles" / "case-trial-office.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in role and "49审理室" not in role
+    title = role[role.index("<title>") : role.index("</title>")]
+    assert "&lt;/title&gt;&lt;script&gt;" in title
+    index = (out / "roles" / "index.html").read_text(encoding="utf-8")
+    nav = index[index.index('<nav class="md-nav md-nav--primary"') : index.index("</nav>")]
+    assert "case-trial-office.html" not in nav  # not in the navigation …
+    assert 'href="../roles/case-trial-office.html"' in index  # … but listed on the section's index page

@@ -1,0 +1,133 @@
+"""One measured stage of the build, run in its own process so that its peak memory is its own.
+
+    python -m bench.stage site DATA WORK            build the site; save the pages' rendered Markdown
+    python -m bench.stage plain-mkdocs WORK         plain `mkdocs build` of that saved Markdown
+    python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs)
+    python -m bench.stage handbook-pdf DATA WORK    the handbook PDF alone; save its print HTML
+    python -m bench.stage plain-weasyprint WORK     plain WeasyPrint render of that saved HTML
+
+Prints one JSON object: the stage's own seconds (imports excluded) and what it produced.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+def save_rendered_markdown(target: Path) -> None:
+    """Keep each page's Markdown as the macros leave it, for the plain-MkDocs comparison."""
+    from macros import site_macros
+
+    original = site_macros.on_post_page_macros
+
+    def saving(env) -> None:
+        original(env)
+        out = target / env.page.file.src_uri
+        out.parent.mkdir(parents=True, exist_ok=True)
+        meta = env.page.meta.get("search")
+        front = f"---\nsearch:\n  boost: {meta['boost']}\n---\n" if meta else ""
+        out.write_text(front + env.markdown, encoding="utf-8")
+
+    site_macros.on_post_page_macros = saving
+
+
+def stage_site(data: Path, work: Path) -> dict:
+    import shutil
+
+    from mkdocs.utils.yaml import yaml_load
+
+    from macros.cache import current_handbook
+    from macros.site import build_site, expand_nav
+
+    handbook = current_handbook(data)
+    plain_docs = work / "plain-docs"
+    shutil.rmtree(plain_docs, ignore_errors=True)
+    save_rendered_markdown(plain_docs)
+    started = time.perf_counter()
+    build_site(handbook, data, PROJECT, work / "stage", work / "site")
+    seconds = time.perf_counter() - started
+    for asset in (work / "stage" / "docs").rglob("*"):
+        if asset.is_file() and asset.suffix != ".md":
+            target = plain_docs / asset.relative_to(work / "stage" / "docs")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(asset, target)
+    nav = expand_nav(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"], handbook)
+    (work / "plain-nav.json").write_text(json.dumps(nav, ensure_ascii=False), encoding="utf-8")
+    return {"seconds": seconds, "pages": len(list((work / "site").rglob("*.html")))}
+
+
+def stage_plain_mkdocs(work: Path) -> dict:
+    """The project's mkdocs.yml (same theme, search and Markdown settings) without the macros plugin."""
+    import re
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    text = (PROJECT / "mkdocs.yml").read_text(encoding="utf-8")
+    text = re.sub(r"\n  - macros:\n(    .*\n)+", "\n", text)
+    text = text.replace("custom_dir: overrides", f"custom_dir: {PROJECT / 'overrides'}")
+    config_file = work / "plain-mkdocs.yml"
+    config_file.write_text(text, encoding="utf-8")
+    nav = json.loads((work / "plain-nav.json").read_text(encoding="utf-8"))
+    config = load_config(config_file=str(config_file), nav=nav, docs_dir=str(work / "plain-docs"),
+                         site_dir=str(work / "plain-site"))
+    started = time.perf_counter()
+    build(config)
+    return {"seconds": time.perf_counter() - started, "pages": len(list((work / "plain-site").rglob("*.html")))}
+
+
+def stage_pdf(data: Path, work: Path) -> dict:
+    from macros.cache import current_handbook
+    from macros.pdf import build_pdfs
+
+    handbook = current_handbook(data)
+    started = time.perf_counter()
+    written = build_pdfs(handbook, work / "pdf")
+    return {"seconds": time.perf_counter() - started, "files": len(written)}
+
+
+def stage_handbook_pdf(data: Path, work: Path) -> dict:
+    from macros.cache import current_handbook
+    from macros.pdf import print_html, write_pdf
+
+    handbook = current_handbook(data)
+    started = time.perf_counter()
+    html = print_html(handbook)
+    write_pdf(html, work / "handbook.pdf")
+    seconds = time.perf_counter() - started
+    (work / "handbook.html").write_text(html, encoding="utf-8")
+    return {"seconds": seconds, "pages": pdf_pages(work / "handbook.pdf")}
+
+
+def stage_plain_weasyprint(work: Path) -> dict:
+    import weasyprint
+
+    from macros.pdf import PRINT_DIR
+
+    html = (work / "handbook.html").read_text(encoding="utf-8")
+    started = time.perf_counter()
+    weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(work / "plain.pdf")
+    return {"seconds": time.perf_counter() - started, "pages": pdf_pages(work / "plain.pdf")}
+
+
+def main(argv: list[str]) -> None:
+    stage, *paths = argv
+    functions = {"site": stage_site, "plain-mkdocs": stage_plain_mkdocs, "pdf": stage_pdf,
+                 "handbook-pdf": stage_handbook_pdf, "plain-weasyprint": stage_plain_weasyprint}
+    result = functions[stage](*map(Path, paths))
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
