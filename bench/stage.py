@@ -88,6 +88,8 @@ def stage_plain_mkdocs(work: Path) -> dict:
 
 
 def stage_pdf(data: Path, work: Path) -> dict:
+    import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
+
     from macros.cache import current_handbook
     from macros.pdf import build_pdfs
 
@@ -98,6 +100,8 @@ def stage_pdf(data: Path, work: Path) -> dict:
 
 
 def stage_handbook_pdf(data: Path, work: Path) -> dict:
+    import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
+
     from macros.cache import current_handbook
     from macros.pdf import print_html, write_pdf
 
