@@ -171,3 +171,20 @@ def test_no_line_starts_with_closing_punctuation(built_site):
                                check=True).stdout.splitlines()
         offenders += [f"{path.name}: {line}" for line in lines if line and line[0] in "，。、；：！？）」』”’》"]
     assert offenders == []
+
+
+def test_entries_may_reuse_step_and_item_ids_of_other_entries(tmp_path):
+    """Step ids are unique within a procedure and item ids within a checklist only; in the one
+    handbook PDF their anchors must still be distinct (WeasyPrint warns of a twice-defined anchor,
+    which fails the build). The benchmark's generator makes such data: two copies of every entry."""
+    from bench.generate import generate
+    from macros.pdf import print_html, write_pdf
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES
+
+    data = generate(FIXTURES / "base" / "data", tmp_path / "data", 2)
+    handbook = load_handbook(data)
+    assert len(handbook.checklists) == 2
+    assert handbook.checklists[0].items[0].id == handbook.checklists[1].items[0].id
+    write_pdf(print_html(handbook), tmp_path / "handbook.pdf")
