@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,8 +79,14 @@ def write_pdf(html: str, target: Path) -> None:
     import weasyprint  # imported here: loading Pango is slow and `check` does not need it
 
     target.parent.mkdir(parents=True, exist_ok=True)
-    with LogCollector("weasyprint") as collector:
-        weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False)
+    # WeasyPrint allocates heavily; without freezing, the cyclic collector keeps re-scanning every
+    # object the build already holds (handbook, templates, MkDocs): about 15 % of the render time.
+    gc.freeze()
+    try:
+        with LogCollector("weasyprint") as collector:
+            weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False)
+    finally:
+        gc.unfreeze()
     if collector.messages:
         target.unlink(missing_ok=True)
         raise BuildError("PDF 生成时出现警告（视为错误）：\n" + "\n".join(collector.messages))

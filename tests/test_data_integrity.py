@@ -87,3 +87,16 @@ def test_quality_report_finds_terms_as_a_plain_search_would(handbook):
     text = _texts(handbook)
     assert words_present(words, text) == {w for w in words if w in text}
     assert words_present({"函询", "函询通知", "询通", "知书", "知书面"}, "发出函询通知书") == {"函询", "函询通知", "询通", "知书"}
+
+
+def test_benchmark_data_is_valid_and_cross_referenced(tmp_path, handbook):
+    """`make bench` measures synthetic data made from the real data; it must be as valid and as
+    connected as the real data, only larger."""
+    from bench.generate import generate
+
+    bigger = load_handbook(generate(PROJECT / "data", tmp_path / "data", 3))
+    assert len(bigger.roles) == 3 * len(handbook.roles)
+    assert sum(len(p.steps) for p in bigger.procedures) == 3 * sum(len(p.steps) for p in handbook.procedures)
+    copy = next(p for p in bigger.procedures if p.id == "clue-handling-k3")
+    assert copy.owner.id == "supervision-office-k3"
+    assert all(role.id.endswith("-k3") for step in copy.steps for role in step.roles)
