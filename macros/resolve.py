@@ -66,6 +66,14 @@ def _load_handbook(data_dir: Path, display_root: Path | None) -> m.Handbook:
     return handbook
 
 
+def _first_occurrences(raw_steps: list) -> list[tuple[int, Any]]:
+    """(index, step) for each step id's first occurrence; later duplicates are reported elsewhere."""
+    first: dict[str, tuple[int, Any]] = {}
+    for index, raw in enumerate(raw_steps):
+        first.setdefault(raw.id, (index, raw))
+    return list(first.values())
+
+
 @dataclass
 class _Entry:
     """A raw entry with where it was written."""
@@ -275,12 +283,7 @@ class _Resolver:
         return steps
 
     def _link_steps(self, procedure: m.Procedure, entry: _Entry, steps: dict[str, m.Step]) -> None:
-        first_index: dict[str, int] = {}
-        for index, raw in enumerate(entry.raw.steps):
-            first_index.setdefault(raw.id, index)
-        for index, raw in enumerate(entry.raw.steps):
-            if index != first_index[raw.id]:
-                continue  # a duplicate id, already reported
+        for index, raw in _first_occurrences(entry.raw.steps):
             step = steps[raw.id]
             path = ("steps", index)
             context = f"步骤 '{raw.id}' 的"
@@ -315,9 +318,7 @@ class _Resolver:
                 predecessors[target.id].append(step)
         terminals = [step for step in ordered if not successors[step.id]]
         can_end = self._closure(terminals, predecessors)
-        for index, raw in enumerate(entry.raw.steps):
-            if raw.id not in steps or index != [r.id for r in entry.raw.steps].index(raw.id):
-                continue
+        for index, raw in _first_occurrences(entry.raw.steps):
             if raw.id not in reached:
                 self.problem(entry.at("steps", index, "id"),
                              f"程序 '{procedure.id}' 的步骤 '{raw.id}' 从第一步出发无法到达。",
