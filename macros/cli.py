@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 from .errors import BuildError, DataError
@@ -74,9 +75,10 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
 
     # The cached load: the site's macros ask for the same handbook and must not resolve it again.
     handbook = current_handbook(data_dir)
-    stage = PROJECT / "build" / "stage"
-    if stage.exists():
-        shutil.rmtree(stage)
+    # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
+    # build) never share it, and the final rename stays on one file system, so it is atomic.
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.stage-", dir=site_dir.parent))
     try:
         new_site = stage / "site"
         build_site(handbook, data_dir, PROJECT, stage, new_site)

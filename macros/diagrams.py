@@ -61,7 +61,8 @@ def transitions(procedure: m.Procedure) -> list[tuple[m.Step, m.Step, str | None
 
 
 def swimlane_svg(procedure: m.Procedure) -> str:
-    lanes: list[m.Role] = []
+    # A step without an actor in the source gets a lane of its own (lead None), not a guessed one.
+    lanes: list[m.Role | None] = []
     for step in procedure.steps:
         if step.lead not in lanes:
             lanes.append(step.lead)
@@ -83,7 +84,7 @@ def swimlane_svg(procedure: m.Procedure) -> str:
         x = index * LANE_WIDTH
         fill = "#f7f2f2" if index % 2 == 0 else "#ffffff"
         parts.append(f'<rect x="{x}" y="0" width="{LANE_WIDTH}" height="{height}" fill="{fill}" stroke="#ccc"/>')
-        for line_no, line in enumerate(wrap(role.name, 11, 2)):
+        for line_no, line in enumerate(wrap(role.name if role else m.UNASSIGNED_LABEL, 11, 2)):
             parts.append(f'<text x="{x + LANE_WIDTH // 2}" y="{18 + line_no * 16}" text-anchor="middle" '
                          f'font-weight="700">{escape(line)}</text>')
     parts.append(f'<line x1="0" y1="{HEADER_HEIGHT - 4}" x2="{width}" y2="{HEADER_HEIGHT - 4}" stroke="#999"/>')

@@ -19,6 +19,9 @@ class _Entity:
         return f"{type(self).__name__}({key!r})"
 
 
+# Shown wherever a step's actor would be, when the source does not name one.
+UNASSIGNED_LABEL = "来源未明确承办"
+
 ROLE_KIND_LABELS = MappingProxyType(
     {"body": "机构", "position": "岗位", "group": "工作组", "leadership": "领导", "external": "外部单位"}
 )
@@ -120,8 +123,13 @@ class Step(_Entity):
     procedure: Procedure = field(repr=False, default=None)  # type: ignore[assignment]
 
     @property
-    def lead(self) -> Role:
-        return self.roles[0]
+    def lead(self) -> Role | None:
+        """The first acting role, or None where the source does not say who acts."""
+        return self.roles[0] if self.roles else None
+
+    @property
+    def unassigned(self) -> bool:
+        return not self.roles
 
     @property
     def anchor(self) -> str:

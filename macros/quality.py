@@ -25,6 +25,9 @@ def quality_report(handbook: m.Handbook) -> list[str]:
     if unlimited:
         lines.append(f"没有时限、也没有注明“来源未规定时限”的程序（{len(unlimited)}），请对照来源核实："
                      f"{'、'.join(unlimited)}")
+    unassigned = [f"{s.procedure.name}·{s.title}" for p in handbook.procedures for s in p.steps if s.unassigned]
+    if unassigned:
+        lines.append(f"来源未明确承办角色的步骤（{len(unassigned)}，已显示为“{m.UNASSIGNED_LABEL}”）：{'、'.join(unassigned)}")
     gaps = [d.title for d in handbook.duties if d.source_gap] + [t.name for t in handbook.topics if t.source_gap]
     if gaps:
         lines.append(f"来源只提到、未列明内容的条目（{len(gaps)}，已在数据中注明）：{'、'.join(gaps)}")

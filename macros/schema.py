@@ -93,7 +93,10 @@ class NextStep(Strict):
 class Step(Strict):
     id: Id
     title: Text = Field(description="步骤的简短名称")
-    roles: list[Id] = Field(min_length=1, description="承办角色，第一个为牵头角色")
+    roles: list[Id] = Field(
+        default_factory=list,
+        description="承办角色，第一个为牵头角色；来源没有写明由谁承办时留空，显示为“来源未明确承办”",
+    )
     action: Text = Field(description="做什么")
     approved_by: list[Id] = Field(default_factory=list, description="审批角色")
     documents: list[Text] = Field(default_factory=list, description="产生的文书或材料")

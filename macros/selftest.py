@@ -18,7 +18,7 @@ class Question:
 
 
 def _who(step: m.Step) -> str:
-    answer = "、".join(role.name for role in step.roles)
+    answer = "、".join(role.name for role in step.roles) or m.UNASSIGNED_LABEL
     if step.approved_by:
         answer += f"（审批：{'、'.join(role.name for role in step.approved_by)}）"
     return answer

@@ -8,6 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from macros.model import UNASSIGNED_LABEL
+from macros.render import Context, Linker, pages
+
 
 class _Links(HTMLParser):
     def __init__(self):
@@ -149,7 +152,6 @@ def test_home_page_links_the_pdf(built_site):
 
 def test_yaml_text_is_escaped(tmp_path):
     """Text from YAML is data: markup in it is shown, never executed."""
-    from macros.render import Context, Linker, pages
     from macros.resolve import load_handbook
 
     from .conftest import FIXTURES, copy_data
@@ -173,7 +175,7 @@ def test_swimlane_has_a_lane_per_lead_role_and_a_box_per_step(built_site, handbo
         assert svg.count('class="hb-swimlane-step"') == len(procedure.steps)
         for step in procedure.steps:
             assert f'data-step="{step.id}"' in svg
-            assert step.lead.name[:11] in svg
+            assert (step.lead.name if step.lead else UNASSIGNED_LABEL)[:11] in svg
 
 
 def test_swimlane_text_is_escaped():
@@ -186,6 +188,29 @@ def test_swimlane_text_is_escaped():
     svg = swimlane_svg(handbook.procedure("sample"))
     assert svg.count("<g ") == 3 and "需要审理时" in svg
     assert wrap("一二三四五六七八九十", 4, 2) == ["一二三四", "五六七…"]
+
+
+def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_path):
+    from macros.diagrams import swimlane_svg
+    from macros.quality import quality_report
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    sample = data / "procedures" / "sample.yaml"
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace("roles: [case-trial-office]", "roles: []", 1), encoding="utf-8")
+    handbook = load_handbook(data)
+    procedure = handbook.procedure("sample")
+    step = next(s for s in procedure.steps if s.unassigned)
+    assert step.lead is None and handbook.role("case-trial-office") not in procedure.roles
+    page = pages.procedure_page(Context(handbook, Linker(1)), procedure)
+    assert page.count(UNASSIGNED_LABEL) == 3  # the step table, the swimlane and the step itself
+    svg = swimlane_svg(procedure)
+    assert svg.count('<rect x="') - svg.count("hb-swimlane-step") == 2  # two lanes: the office and the unnamed
+    assert f">{UNASSIGNED_LABEL[:11]}</text>" in svg
+    assert any(line.startswith("来源未明确承办角色的步骤（1") for line in quality_report(handbook))
 
 
 def test_time_limit_table_lists_every_stated_limit(built_site, handbook):

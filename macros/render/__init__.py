@@ -135,6 +135,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cjk_number"] = cjk_number
     env.filters["item_label"] = item_label
+    env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     from ..diagrams import swimlane_svg  # diagrams uses cjk_number from this module
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
