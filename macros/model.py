@@ -22,9 +22,17 @@ class _Entity:
 # Shown wherever a step's actor would be, when the source does not name one.
 UNASSIGNED_LABEL = "来源未明确承办"
 
+# In the order a newcomer meets them (the navigation and the roles index group by kind).
 ROLE_KIND_LABELS = MappingProxyType(
-    {"body": "机构", "position": "岗位", "group": "工作组", "leadership": "领导", "external": "外部单位"}
+    {"body": "机构", "leadership": "领导层", "position": "岗位", "group": "工作组", "external": "外部单位"}
 )
+
+
+# Working systems that group procedures, in reading order; None (not stated) comes last.
+PROCEDURE_SYSTEM_LABELS = MappingProxyType({
+    "contracting": "总承包", "inspection": "巡视巡察与信访", "joint": "室组地", "reform": "改革机制",
+    "stationed": "派驻", None: "其他程序",
+})
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -143,6 +151,7 @@ class Procedure(_Entity):
     summary: str
     trigger: str | None
     notes: tuple[str, ...]
+    system: str | None = None
     citations: tuple[Citation, ...] = ()
     owner: Role = None  # type: ignore[assignment]
     steps: tuple[Step, ...] = ()
@@ -156,6 +165,10 @@ class Procedure(_Entity):
             for role in (*step.roles, *step.approved_by):
                 seen.setdefault(role.id, role)
         return tuple(seen.values())
+
+    @property
+    def system_label(self) -> str:
+        return PROCEDURE_SYSTEM_LABELS[self.system]
 
     @property
     def time_limited_steps(self) -> tuple[Step, ...]:
@@ -286,6 +299,14 @@ class Handbook(_Entity):
     def course(self, course_id: str) -> Course:
         return _find(self.courses, course_id, "课程")
 
+    def roles_by_kind(self) -> tuple[tuple[str, tuple[Role, ...]], ...]:
+        """(kind label, roles) in the order of ROLE_KIND_LABELS; kinds without roles are left out."""
+        return _grouped(self.roles, ROLE_KIND_LABELS, lambda role: role.kind)
+
+    def procedures_by_system(self) -> tuple[tuple[str, tuple[Procedure, ...]], ...]:
+        """(system label, procedures) in the order of PROCEDURE_SYSTEM_LABELS; empty systems left out."""
+        return _grouped(self.procedures, PROCEDURE_SYSTEM_LABELS, lambda procedure: procedure.system)
+
     def topics_in(self, category: str) -> tuple[Topic, ...]:
         return tuple(topic for topic in self.topics if topic.category == category)
 
@@ -315,6 +336,13 @@ class Handbook(_Entity):
     @property
     def top_roles(self) -> tuple[Role, ...]:
         return tuple(role for role in self.roles if role.parent is None)
+
+
+def _grouped(items, labels, key):
+    groups: dict[object, list] = {k: [] for k in labels}
+    for item in items:
+        groups[key(item)].append(item)
+    return tuple((labels[k], tuple(group)) for k, group in groups.items() if group)
 
 
 def _find(items, wanted: str, kind: str):

@@ -182,7 +182,7 @@ class _Resolver:
             "sources": lambda r: m.Source(r.id, r.file, r.title, r.kind, r.origin, r.date),
             "roles": lambda r: m.Role(r.id, r.name, r.kind, r.summary, tuple(r.aliases)),
             "duties": lambda r: m.Duty(r.id, r.title, r.detail, r.source_gap),
-            "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes)),
+            "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes), r.system),
             "checklists": lambda r: m.Checklist(r.id, r.name, r.purpose),
             "terms": lambda r: m.Term(r.id, r.term, r.definition, tuple(r.aliases)),
             "topics": lambda r: m.Topic(r.id, r.name, r.category, r.summary,

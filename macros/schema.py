@@ -55,6 +55,7 @@ class Handbook(Strict):
     compiler: Text | None = Field(None, description="编写单位")
 
 
+ProcedureSystem = Literal["contracting", "inspection", "joint", "reform", "stationed"]
 RoleKind = Literal["body", "position", "group", "leadership", "external"]
 
 
@@ -113,6 +114,11 @@ class Procedure(Strict):
     name: Text
     summary: Text
     owner: Id = Field(description="牵头角色")
+    system: ProcedureSystem | None = Field(
+        None,
+        description="所属工作体系（导航按它分组）：contracting 总承包，inspection 巡视巡察与信访，"
+        "joint 室组地，reform 改革机制，stationed 派驻；不写则归入“其他程序”",
+    )
     trigger: Text | None = Field(None, description="启动条件")
     checklists: list[Id] = Field(default_factory=list, description="办理本程序时使用的清单")
     notes: list[Text] = Field(default_factory=list)
