@@ -68,6 +68,7 @@ def write_schema(target: Path) -> int:
 
 
 def build_all(data_dir: Path, site_dir: Path) -> int:
+    from .bundle import write_offline_zip
     from .cache import current_handbook
     from .pdf import build_pdfs
     from .publish import publish
@@ -83,6 +84,7 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
         new_site = stage / "site"
         build_site(handbook, data_dir, PROJECT, stage, new_site)
         build_pdfs(handbook, new_site / "pdf")
+        write_offline_zip(new_site, handbook.info.date)
         publish(new_site, site_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
@@ -93,7 +95,8 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
 def serve_preview(data_dir: Path, addr: str) -> int:
     from mkdocs.commands.serve import serve
 
-    from .site import site_config_overrides, stage_docs, teach_jieba
+    from .search import teach_jieba
+    from .site import site_config_overrides, stage_docs
 
     handbook = load_handbook(data_dir)
     docs = PROJECT / "build" / "serve" / "docs"

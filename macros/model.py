@@ -106,6 +106,14 @@ class TimeLimit(_Entity):
     counts_from: str | None
     on_expiry: str | None
 
+    @property
+    def text(self) -> str:
+        """The whole limit in one line, as every page, form and self-test states it."""
+        parts = [self.limit + (f"，自{self.counts_from}起算" if self.counts_from else "")]
+        if self.on_expiry:
+            parts.append(f"逾期：{self.on_expiry}")
+        return "；".join(parts)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Transition(_Entity):
@@ -247,6 +255,22 @@ class Topic(_Entity):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class Mention(_Entity):
+    """A place that names an entry: a topic's item or summary (item None), or a term's definition."""
+
+    source: Topic | Term
+    item: TopicItem | None = None
+
+    @property
+    def text(self) -> str:
+        if isinstance(self.source, Term):
+            return self.source.definition
+        if self.item is None:
+            return self.source.summary or ""
+        return f"{self.item.name}：{self.item.detail}" if self.item.detail else self.item.name
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Course(_Entity):
     id: str
     name: str
@@ -299,6 +323,9 @@ class Handbook(_Entity):
     def course(self, course_id: str) -> Course:
         return _find(self.courses, course_id, "课程")
 
+    def topic(self, topic_id: str) -> Topic:
+        return _find(self.topics, topic_id, "要点")
+
     def roles_by_kind(self) -> tuple[tuple[str, tuple[Role, ...]], ...]:
         """(kind label, roles) in the order of ROLE_KIND_LABELS; kinds without roles are left out."""
         return _grouped(self.roles, ROLE_KIND_LABELS, lambda role: role.kind)
@@ -306,6 +333,9 @@ class Handbook(_Entity):
     def procedures_by_system(self) -> tuple[tuple[str, tuple[Procedure, ...]], ...]:
         """(system label, procedures) in the order of PROCEDURE_SYSTEM_LABELS; empty systems left out."""
         return _grouped(self.procedures, PROCEDURE_SYSTEM_LABELS, lambda procedure: procedure.system)
+
+    def topics_by_category(self) -> tuple[tuple[str, tuple[Topic, ...]], ...]:
+        return _grouped(self.topics, TOPIC_CATEGORY_LABELS, lambda topic: topic.category)
 
     def topics_in(self, category: str) -> tuple[Topic, ...]:
         return tuple(topic for topic in self.topics if topic.category == category)
@@ -332,6 +362,44 @@ class Handbook(_Entity):
             for citation in cited:
                 index.setdefault(id(citation.section), {})[id(item)] = item
         return {key: tuple(items.values()) for key, items in index.items()}
+
+    def mentions_of(self, entry: Role | Term | Procedure) -> tuple[Mention, ...]:
+        """Topic items and summaries, and term definitions, that name a role or term (by name or
+        alias), and topics that refer to the entry explicitly: the facts about a thing that the data
+        holds elsewhere."""
+        return self._mentions.get(id(entry), ())
+
+    @cached_property
+    def _mentions(self) -> dict[int, tuple[Mention, ...]]:
+        from .words import longest_word_pattern
+
+        named: dict[str, list[object]] = {}
+        for entry in self.roles:
+            for word in (entry.name, *entry.aliases):
+                named.setdefault(word, []).append(entry)
+        for entry in self.terms:
+            for word in (entry.term, *entry.aliases):
+                named.setdefault(word, []).append(entry)
+        pattern = longest_word_pattern({word for word in named if len(word) > 1})
+        index: dict[int, dict[tuple[int, int], Mention]] = {}
+
+        def add(entry: object, mention: Mention) -> None:
+            if entry is not mention.source:
+                key = (id(mention.source), id(mention.item))
+                index.setdefault(id(entry), {}).setdefault(key, mention)
+
+        mentions: list[Mention] = []
+        for topic in self.topics:
+            for explicit in (*topic.roles, *topic.procedures):
+                add(explicit, Mention(topic))
+            mentions += [Mention(topic), *(Mention(topic, item) for item in topic.items)]
+        mentions += [Mention(term) for term in self.terms]
+        for mention in mentions if pattern else ():
+            # One pass per text; the longest name wins where names overlap (单独派驻纪检组, not 派驻纪检组).
+            for match in pattern.finditer(mention.text):
+                for entry in named[match.group()]:
+                    add(entry, mention)
+        return {key: tuple(mentions.values()) for key, mentions in index.items()}
 
     @property
     def top_roles(self) -> tuple[Role, ...]:

@@ -24,16 +24,6 @@ def _who(step: m.Step) -> str:
     return answer
 
 
-def _limit(step: m.Step) -> str:
-    limit = step.time_limit
-    parts = [limit.limit]
-    if limit.counts_from:
-        parts.append(f"自{limit.counts_from}起算")
-    if limit.on_expiry:
-        parts.append(f"逾期：{limit.on_expiry}")
-    return "；".join(parts)
-
-
 def _basis(citations: tuple[m.Citation, ...]) -> str:
     return "；".join(f"{c.source.id} {c.section.id}" for c in citations)
 
@@ -45,7 +35,7 @@ def self_test(course: m.Course) -> list[Question]:
             label = f"“{procedure.name}”第{cjk_number(step.number)}步“{step.title}”"
             raw.append((f"{label}由谁承办？", _who(step), _basis(step.citations)))
             if step.time_limit:
-                raw.append((f"{label}有什么时限？", _limit(step), _basis(step.citations)))
+                raw.append((f"{label}有什么时限？", step.time_limit.text, _basis(step.citations)))
     for topic in course.topics:
         if topic.category == "accountability" and topic.items:
             names = "；".join(item.name for item in topic.items)

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import html
 import shutil
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
+import material
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
@@ -14,46 +17,38 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
 from .errors import BuildError, LogCollector
+from .search import query_data_script, teach_jieba
 
-# Generated page folders: the nav entry '<folder>/index.md' in mkdocs.yml becomes a section
-# holding the index and one page per entry, in data order.
+THEME_DIR = Path(material.__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A folder of generated pages: the nav entry '<folder>/index.md' in mkdocs.yml becomes a section
+    holding the index and one page per entry, in groups (None: one ungrouped list)."""
+
+    macro: str
+    groups: Callable[[m.Handbook], tuple[tuple[str | None, tuple]]]
+    title: Callable[[object], str]
+    # Roles, procedures and topics are what a newcomer searches for; rank them above pages that merely
+    # mention them.
+    boost: int
+
+    def entries(self, handbook: m.Handbook) -> list:
+        return [entry for _label, group in self.groups(handbook) for entry in group]
+
+
 GENERATED = {
-    "roles": ("role_page", lambda h: h.roles, lambda r: r.name),
-    "procedures": ("procedure_page", lambda h: h.procedures, lambda p: p.name),
-    "checklists": ("checklist_page", lambda h: h.checklists, lambda c: c.name),
-    "courses": ("course_page", lambda h: h.courses, lambda c: c.name),
+    "roles": Generated("role_page", lambda h: h.roles_by_kind(), lambda r: r.name, 3),
+    "procedures": Generated("procedure_page", lambda h: h.procedures_by_system(), lambda p: p.name, 3),
+    "checklists": Generated("checklist_page", lambda h: ((None, h.checklists),), lambda c: c.name, 1),
+    "topics": Generated("topic_page", lambda h: h.topics_by_category(), lambda t: t.name, 2),
+    "courses": Generated("course_page", lambda h: ((None, h.courses),), lambda c: c.name, 1),
 }
 # A section with more entries than this lists only its index page in the navigation (the index
 # lists them all): Material writes the whole navigation into every page, so a full one would make
 # each page, and the build, grow with the square of the handbook.
 NAV_ENTRY_LIMIT = 100
-# Procedures and roles are what a newcomer searches for; rank them above pages that merely mention them.
-SEARCH_BOOST = {"procedures": 3, "roles": 3, "checklists": 1, "courses": 1}
-
-
-def jieba_words(handbook: m.Handbook) -> list[str]:
-    """Domain words that must stay whole in the search index (jieba user dictionary)."""
-    words: list[str] = []
-    for role in handbook.roles:
-        words += [role.name, *role.aliases]
-    for term in handbook.terms:
-        words += [term.term, *term.aliases]
-    # Only short names: a long title kept whole in the index would not match a query that the
-    # browser splits into words.
-    clean = (w.replace(" ", "") for w in words)
-    return sorted({w for w in clean if 1 < len(w) <= 8 and "（" not in w and "(" not in w})
-
-
-def teach_jieba(handbook: m.Handbook) -> None:
-    """Add the domain words to jieba, which Material's search plugin uses in this process.
-
-    Done in-process rather than through `search.jieba_dict_user`, whose loader leaves the
-    dictionary file open; a high frequency makes jieba keep each word whole.
-    """
-    import jieba
-
-    for word in jieba_words(handbook):
-        jieba.add_word(word, freq=100000)
 
 
 def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool = False) -> None:
@@ -70,12 +65,15 @@ def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool 
             target.symlink_to(src.resolve())
         else:
             shutil.copy2(src, target)
-    for folder, (macro, entries, _title) in GENERATED.items():
+    for folder, section in GENERATED.items():
         (stage / folder).mkdir(parents=True, exist_ok=True)
-        for entry in entries(handbook):
-            front_matter = f"---\nsearch:\n  boost: {SEARCH_BOOST[folder]}\n---\n"
-            page = f"{front_matter}{{{{ {macro}('{entry.id}') }}}}\n"
+        for entry in section.entries(handbook):
+            front_matter = f"---\nsearch:\n  boost: {section.boost}\n---\n"
+            page = f"{front_matter}{{{{ {section.macro}('{entry.id}') }}}}\n"
             (stage / folder / f"{entry.id}.md").write_text(page, encoding="utf-8")
+    workers = stage / "assets" / "javascripts" / "workers"
+    workers.mkdir(parents=True, exist_ok=True)
+    (workers / "search-data.js").write_text(query_data_script(handbook, THEME_DIR), encoding="utf-8")
 
 
 def nav_title(text: str) -> str:
@@ -91,13 +89,21 @@ def expand_nav(nav: list, handbook: m.Handbook) -> list:
         (title, target), = item.items() if isinstance(item, dict) else ((None, item),)
         folder = target.split("/")[0] if isinstance(target, str) and target.endswith("/index.md") else None
         if folder in GENERATED:
-            _macro, entries, entry_title = GENERATED[folder]
-            listed = entries(handbook) if len(entries(handbook)) <= NAV_ENTRY_LIMIT else []
-            pages = [target] + [{nav_title(entry_title(e)): f"{folder}/{e.id}.md"} for e in listed]
-            result.append({title: pages})
+            result.append({title: [target, *nav_groups(GENERATED[folder], folder, handbook)]})
         else:
             result.append(item)
     return result
+
+
+def nav_groups(section: Generated, folder: str, handbook: m.Handbook) -> list:
+    """The section's pages, as sub-sections per group (collapsed in the theme until opened)."""
+    if len(section.entries(handbook)) > NAV_ENTRY_LIMIT:
+        return []
+    nav: list = []
+    for label, entries in section.groups(handbook):
+        pages = [{nav_title(section.title(e)): f"{folder}/{e.id}.md"} for e in entries]
+        nav += pages if label is None else [{nav_title(label): pages}]
+    return nav
 
 
 def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path, site_dir: Path) -> None:

@@ -33,7 +33,7 @@ def define_env(env) -> None:
 
     # Page macros that take an id: (macro name, page renderer, lookup on the Handbook).
     for name, finder in (("procedure_page", "procedure"), ("role_page", "role"), ("checklist_page", "checklist"),
-                         ("course_page", "course"), ("reading_path", "role")):
+                         ("course_page", "course"), ("topic_page", "topic"), ("reading_path", "role")):
         env.macro(_entry_page(getattr(pages, name), finder, context), name)
 
     for name in ("role_list", "procedure_list", "checklist_list", "glossary", "source_list", "topics", "coverage",
@@ -71,7 +71,7 @@ def on_post_page_macros(env) -> None:
     listed = "；".join(f'<a href="{link.source(s)}">{escape(s.id)} {escape(s.title)}</a>' for s in sources)
     info = handbook.info
     env.markdown += (
-        '\n\n<div class="hb-page-footer">'
+        '\n\n<div class="hb-page-footer" data-search-exclude>'
         f'<p>本页出处：{listed or "本页为导读，不直接引用来源；各条目出处见其所在页面。"}</p>'
         f"<p>{escape(info.title)} · {escape(info.edition)} · 数据日期 {escape(info.date)} · "
         f"生成于 {escape(env.variables['build_stamp'])}</p></div>\n"

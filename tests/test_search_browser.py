@@ -79,7 +79,7 @@ def test_glossary_tooltip_appears_on_a_procedure_page(page, served_site):
 
 
 def test_pages_render_without_console_errors(page, served_site, handbook):
-    paths = ["index.html", "start.html", "matrix.html", "time-limits.html", "glossary.html", "topics.html",
+    paths = ["index.html", "start.html", "matrix.html", "time-limits.html", "glossary.html", "topics/index.html",
              "coverage.html", "checklists/accident-accountability.html", "roles/supervision-office.html"]
     for path in paths:
         page.goto(served_site + path)

@@ -50,7 +50,7 @@ class Linker:
         return f"{self.base}sources.html#source-{source.id}"
 
     def topic(self, topic: m.Topic) -> str:
-        return f"{self.base}topics.html#topic-{topic.id}"
+        return f"{self.base}topics/{topic.id}.html"
 
     def course(self, course: m.Course) -> str:
         return f"{self.base}courses/{course.id}.html"
@@ -116,6 +116,14 @@ def item_label(item: object) -> str:
     return f"{kind}：{name}"
 
 
+def groupby_source(mentions) -> list[tuple[m.Topic | m.Term, list[m.Mention]]]:
+    """Mentions grouped by the topic or term they are in, in order of first appearance."""
+    groups: dict[int, tuple[m.Topic | m.Term, list[m.Mention]]] = {}
+    for mention in mentions:
+        groups.setdefault(id(mention.source), (mention.source, []))[1].append(mention)
+    return list(groups.values())
+
+
 @dataclass(frozen=True)
 class Context:
     """What every partial receives: the handbook and a linker for the output it is part of."""
@@ -136,6 +144,7 @@ def environment() -> jinja2.Environment:
     env.filters["cjk_number"] = cjk_number
     env.filters["item_label"] = item_label
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
+    env.filters["groupby_source"] = groupby_source
     from ..diagrams import swimlane_svg  # diagrams uses cjk_number from this module
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))

@@ -51,12 +51,25 @@ def source_list(ctx: Context) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+def _grouped_listing(ctx: Context, groups, template: str, anchor: str) -> str:
+    """An index page in the same groups as the navigation: a heading per group, then its list."""
+    parts = []
+    for number, (label, entries) in enumerate(groups, start=1):
+        parts.append(_heading(2, label, f"{anchor}-{number}"))
+        parts.append(render(template, ctx, entries=entries))
+    return "\n\n".join(parts) + "\n"
+
+
 def role_list(ctx: Context) -> str:
-    return render("role_tree.html", ctx, roles=ctx.handbook.top_roles)
+    return _grouped_listing(ctx, ctx.handbook.roles_by_kind(), "role_list.html", "kind")
 
 
 def procedure_list(ctx: Context) -> str:
-    return render("procedure_list.html", ctx, procedures=ctx.handbook.procedures)
+    return _grouped_listing(ctx, ctx.handbook.procedures_by_system(), "procedure_list.html", "system")
+
+
+def topic_page(ctx: Context, topic: m.Topic) -> str:
+    return f"# {md_text(topic.name)}\n\n{render('topic_body.html', ctx, topic=topic)}\n"
 
 
 def checklist_list(ctx: Context) -> str:
@@ -64,13 +77,7 @@ def checklist_list(ctx: Context) -> str:
 
 
 def topics(ctx: Context) -> str:
-    parts = []
-    for category, label in ctx.handbook.topic_categories:
-        parts.append(_heading(2, label, f"category-{category}"))
-        for topic in ctx.handbook.topics_in(category):
-            parts.append(_heading(3, topic.name, f"topic-{topic.id}"))
-            parts.append(render("topic_body.html", ctx, topic=topic))
-    return "\n\n".join(parts) + "\n"
+    return _grouped_listing(ctx, ctx.handbook.topics_by_category(), "topic_list.html", "category")
 
 
 def coverage(ctx: Context) -> str:

@@ -1,0 +1,152 @@
+// The handbook's search worker: wraps Material for MkDocs' own (9.8.1), which does the indexing,
+// matching and highlighting. Before a query reaches it, the query is cut into the words the index
+// was cut into (jieba at build time; here the index's own vocabulary, learnt from the documents at
+// set-up, plus the domain words from the data), question words are dropped and every name of an
+// entry (role and term aliases) is added. After, the results are re-ranked: pages whose name the
+// question contains come first, pages about the handbook itself last.
+// Data (generated from data/ by the build): search-data.js beside this file. No network.
+"use strict"
+
+importScripts("search-data.js")
+
+const HB = self.__hbSearch
+const SETUP = 0
+const QUERY = 2
+const RESULT = 3
+const LONGEST_WORD = 12
+const HAN = /\p{sc=Han}/u
+// Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
+// character that is in no index word, put after each word, makes it try the word itself.
+const END_OF_WORD = "\u3400"
+
+const vocabulary = new Set(HB.words)
+const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
+const questionWords = new Set(HB.questionWords)
+let current = { text: "", words: [], quoted: [] }
+
+/** Learn the index's words from the documents, split as Material splits them. */
+function learn(docs, separator) {
+  const split = new RegExp(separator, "u")
+  for (const doc of docs)
+    texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
+  for (const doc of docs)
+    for (const field of [doc.title, doc.text])
+      for (const word of (field || "").replace(/<[^>]*>/g, " ").split(split))
+        if (word.length > 1 && word.length <= LONGEST_WORD && HAN.test(word))
+          vocabulary.add(word.toLowerCase())
+}
+
+/** Cut a run of Han characters into the fewest known words; an unknown character stands alone. */
+function segment(run) {
+  const best = [{ cost: 0, words: [] }]
+  for (let i = 0; i < run.length; i++) {
+    if (!best[i]) continue
+    for (let j = i + 1; j <= Math.min(run.length, i + LONGEST_WORD); j++) {
+      const piece = run.slice(i, j)
+      const known = vocabulary.has(piece) || questionWords.has(piece)
+      if (!known && j - i > 1) continue
+      const cost = best[i].cost + (known ? 1 : 2)
+      if (!best[j] || cost < best[j].cost) best[j] = { cost, words: [...best[i].words, piece] }
+    }
+  }
+  return best[run.length].words
+}
+
+/** Words of a text: Han runs segmented, other runs (numbers, Latin) kept as they are. */
+function words(text) {
+  const result = []
+  for (const part of text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+    for (const run of part.match(/\p{sc=Han}+|[^\p{sc=Han}]+/gu) || [])
+      result.push(...(HAN.test(run) ? segment(run) : [run]))
+  return result
+}
+
+/** The query as Material's worker should see it: content words and their synonyms. */
+function rewrite(query) {
+  const kept = words(query).filter(word => !questionWords.has(word))
+  const all = [...kept]
+  for (const word of kept)
+    for (const synonym of HB.synonyms[word] || [])
+      for (const piece of words(synonym))
+        if (!all.includes(piece)) all.push(piece)
+  const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
+  current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, quoted }
+  if (!all.length) return query
+  return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
+}
+
+function plain(html) {
+  return html.replace(/<[^>]*>/g, "").replace(/\u200b/g, "").toLowerCase()
+}
+
+function page(location) {
+  return location.split("#")[0]
+}
+
+/** How rare a word is in the handbook: log(documents / documents containing it). */
+function rarity(word) {
+  let count = 0
+  for (const text of texts.values())
+    if (text.includes(word)) count++
+  return Math.log((texts.size + 1) / (count + 1))
+}
+
+/** How much of the question a result answers: the rarity of each question word it contains (a
+    word in its title counts half again), plus a bonus when the question names the entry. */
+function relevance(item, weights) {
+  const text = texts.get(item.location) || ""
+  const title = plain(item.title)
+  let score = 0
+  for (const [word, weight] of weights)
+    if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
+  const names = HB.names[item.location] || (item.location.includes("#") ? [] : [title])
+  for (const name of names) {
+    const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
+    // a one-character name counts only when the question quotes it (室组地的“地”)
+    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key)) score += 1 + rarity(key)
+  }
+  return score
+}
+
+/** Pages in a reader's order, and in each page the section that answers best first, so that it is
+    the one Material shows; Material's own order breaks ties. */
+function rerank(groups) {
+  const weights = current.words.filter(word => word.length > 1 || /\p{N}/u.test(word))
+    .map(word => [word, rarity(word)])
+  const keyed = groups.map((group, index) => {
+    const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
+    items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
+    const best = items[0].score
+    const location = page(group[0].location)
+    // pages about the handbook last; listings (which repeat every entry's summary) after entries
+    const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
+    // Material shows the sections that score as high as the first one
+    const sorted = items.map(({ item, score }, position) => ({ ...item, score: score + (items.length - position) * 1e-6 }))
+    return { group: sorted, index, demoted, best }
+  })
+  keyed.sort((a, b) => (a.demoted - b.demoted) || (b.best - a.best) || (a.index - b.index))
+  return keyed.map(entry => entry.group)
+}
+
+// Registered before Material's worker is loaded, so this listener sees each message first; the
+// message object is shared by all listeners, so Material's handler receives the rewritten query.
+addEventListener("message", event => {
+  const message = event.data
+  if (message.type === SETUP) {
+    learn(message.data.docs, message.data.config.separator)
+    // Material weighs a title word 1000 times a body word, so any page whose title shares one
+    // word with a question outranks the page that answers it; names are ranked above instead.
+    message.data.config.fields.title.boost = HB.titleBoost
+  }
+  else if (message.type === QUERY)
+    message.data = rewrite(message.data)
+})
+
+const postToPage = self.postMessage.bind(self)
+self.postMessage = message => {
+  if (message && message.type === RESULT)
+    message.data.items = rerank(message.data.items)
+  postToPage(message)
+}
+
+importScripts(HB.worker)
