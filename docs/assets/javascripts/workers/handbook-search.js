@@ -14,6 +14,11 @@ const SETUP = 0
 const QUERY = 2
 const RESULT = 3
 const LONGEST_WORD = 12
+const LENGTH_DAMPING = 0.2
+const SHOWN_SECTIONS = 3
+const CLOSE_SECOND = 0.75
+// what it is worth that the question names the entry itself, beyond the rarity of the name
+const NAMED = 3
 const HAN = /\p{sc=Han}/u
 // Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
 // character that is in no index word, put after each word, makes it try the word itself.
@@ -23,12 +28,14 @@ const vocabulary = new Set(HB.words)
 const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
 const questionWords = new Set(HB.questionWords)
 let current = { text: "", words: [], quoted: [] }
+let averageLength = 1
 
 /** Learn the index's words from the documents, split as Material splits them. */
 function learn(docs, separator) {
   const split = new RegExp(separator, "u")
   for (const doc of docs)
     texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
+  averageLength = [...texts.values()].reduce((sum, text) => sum + text.length, 0) / Math.max(1, texts.size)
   for (const doc of docs)
     for (const field of [doc.title, doc.text])
       for (const word of (field || "").replace(/<[^>]*>/g, " ").split(split))
@@ -92,18 +99,25 @@ function rarity(word) {
 }
 
 /** How much of the question a result answers: the rarity of each question word it contains (a
-    word in its title counts half again), plus a bonus when the question names the entry. */
+    word in its title counts half again). */
 function relevance(item, weights) {
   const text = texts.get(item.location) || ""
   const title = plain(item.title)
   let score = 0
   for (const [word, weight] of weights)
     if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
-  const names = HB.names[item.location] || (item.location.includes("#") ? [] : [title])
+  // a long section contains many words by chance: damp it (as BM25 does, mildly)
+  return score / (1 - LENGTH_DAMPING + LENGTH_DAMPING * text.length / averageLength)
+}
+
+/** A bonus when the question names the entry a result is about. */
+function named(item) {
+  const names = HB.names[item.location] || (item.location.includes("#") ? [] : [plain(item.title)])
+  let score = 0
   for (const name of names) {
     const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
     // a one-character name counts only when the question quotes it (室组地的“地”)
-    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key)) score += 1 + rarity(key)
+    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key)) score += NAMED + rarity(key)
   }
   return score
 }
@@ -111,17 +125,21 @@ function relevance(item, weights) {
 /** Pages in a reader's order, and in each page the section that answers best first, so that it is
     the one Material shows; Material's own order breaks ties. */
 function rerank(groups) {
-  const weights = current.words.filter(word => word.length > 1 || /\p{N}/u.test(word))
-    .map(word => [word, rarity(word)])
+  // a single character says less than a word: half its rarity
+  const weights = current.words.map(word => [word, rarity(word) * (word.length > 1 ? 1 : 0.5)])
   const keyed = groups.map((group, index) => {
     const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
     items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
-    const best = items[0].score
+    const best = items[0].score + Math.max(...group.map(named))
     const location = page(group[0].location)
     // pages about the handbook last; listings (which repeat every entry's summary) after entries
     const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
-    // Material shows the sections that score as high as the first one
-    const sorted = items.map(({ item, score }, position) => ({ ...item, score: score + (items.length - position) * 1e-6 }))
+    // Material shows the sections that score as high as the first one: the close seconds too
+    const sorted = items.map(({ item, score }, position) => ({
+      ...item,
+      score: position < SHOWN_SECTIONS && score >= CLOSE_SECOND * items[0].score
+        ? items[0].score : score - (position + 1) * 1e-6,
+    }))
     return { group: sorted, index, demoted, best }
   })
   keyed.sort((a, b) => (a.demoted - b.demoted) || (b.best - a.best) || (a.index - b.index))
