@@ -5,10 +5,9 @@ Sections folded away under "N more on this page" do not count."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import json
 import re
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
