@@ -208,7 +208,13 @@ class _Builder:
             return None
         self.value_marks.setdefault(path, _location(node))
         if node.tag == _STR:
-            return node.value  # most nodes: what the constructor would return, without its bookkeeping
+            # most nodes: what the constructor would return, without its bookkeeping (an explicit
+            # !!str lands here too, and means what quoting means)
+            return node.value
+        if node.tag != self._implicit_tag(node):
+            self._problem(node, f"不支持 YAML 标签（{_short_tag(node.tag)}）。",
+                          "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -218,6 +224,15 @@ class _Builder:
         except yaml.constructor.ConstructorError as exc:
             self._problem(node, f"不支持的 YAML 写法（{exc.problem}）。", "只写普通的文本、数字、列表和映射。")
             return None
+
+    def _implicit_tag(self, node: yaml.Node) -> str:
+        """The tag the node would have without an explicit one (such tags can construct objects)."""
+        if isinstance(node, yaml.MappingNode):
+            return "tag:yaml.org,2002:map"
+        if isinstance(node, yaml.SequenceNode):
+            return "tag:yaml.org,2002:seq"
+        plain = node.style in (None, "")  # libyaml marks a plain scalar with "", PyYAML with None
+        return self.constructor.resolve(yaml.ScalarNode, node.value, (plain, False))
 
     def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict:
         result: dict = {}
@@ -248,6 +263,10 @@ class _Builder:
     def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
         line, column = _location(node)
         self.problems.append(Problem(self.shown, line, column, message, hint))
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
 
 
 def _location(node: yaml.Node) -> Location:

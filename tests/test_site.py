@@ -278,3 +278,25 @@ def test_start_page_gives_a_reading_path_per_role(built_site):
     page = (built_site / "start.html").read_text(encoding="utf-8")
     assert page.count('class="hb-reading-path"') == 7
     assert "roles/stationed-group.html" in page and "procedures/accident-investigation.html" in page
+
+
+def test_cjk_numbers_read_as_written_chinese():
+    from macros.render import cjk_number
+
+    cases = {1: "一", 10: "十", 12: "十二", 20: "二十", 99: "九十九", 100: "一百", 101: "一百零一",
+             110: "一百一十", 999: "九百九十九", 1005: "一千零五", 1010: "一千零一十"}
+    assert {n: cjk_number(n) for n in cases} == cases
+
+
+def test_print_links_refuse_what_a_pdf_cannot_hold(handbook):
+    import pytest
+
+    from macros.errors import BuildError
+    from macros.render import PrintLinker
+
+    link = PrintLinker()
+    assert link.role(handbook.roles[0]) == f"#role-{handbook.roles[0].id}"
+    for target in (lambda: link.course(handbook.courses[0]), lambda: link.asset("pdf/handbook.pdf"),
+                   lambda: link.item(handbook.info)):
+        with pytest.raises(BuildError):
+            target()

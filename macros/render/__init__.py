@@ -16,8 +16,12 @@ import jinja2
 import markupsafe
 
 from .. import model as m
+from ..errors import BuildError
 
 TEMPLATES = Path(__file__).parent / "templates"
+
+
+LINKABLE = frozenset({"role", "procedure", "step", "checklist", "duty", "term", "source", "topic", "course"})
 
 
 class Linker:
@@ -58,6 +62,8 @@ class Linker:
     def item(self, item: object) -> str:
         """Link to any citable item (used by the coverage page)."""
         kind = type(item).__name__.lower()
+        if kind not in LINKABLE:
+            raise BuildError(f"无法链接到 {type(item).__name__} 类的条目。")
         return getattr(self, kind)(item)
 
     def asset(self, path: str) -> str:
@@ -103,6 +109,13 @@ class PrintLinker(Linker):
 
     def topic(self, topic: m.Topic) -> str:
         return self._to(f"topic-{topic.id}")
+
+    def course(self, course: m.Course) -> str:
+        # courses are documents of their own, never an anchor inside another print document
+        raise BuildError(f"打印文档中无法链接到课程 '{course.id}'。")
+
+    def asset(self, path: str) -> str:
+        raise BuildError(f"打印文档中无法链接到网站文件 '{path}'。")
 
 
 def item_label(item: object) -> str:
@@ -169,8 +182,21 @@ _DIGITS = "零一二三四五六七八九"
 
 
 def cjk_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十 (for 第N步 and chapter numbers up to 99)."""
+    """1 -> 一, 12 -> 十二, 20 -> 二十, 100 -> 一百, 105 -> 一百零五, 110 -> 一百一十 (for 第N步 and
+    chapter numbers; up to 9999)."""
+    if not 0 <= n < 10000:
+        raise ValueError(f"cjk_number: {n} is out of range")
     if n < 10:
         return _DIGITS[n]
-    tens, ones = divmod(n, 10)
-    return ("" if tens == 1 else _DIGITS[tens]) + "十" + (_DIGITS[ones] if ones else "")
+    if n < 20:
+        return "十" + (_DIGITS[n - 10] if n > 10 else "")
+    out = ""
+    zero = False  # a skipped place between two digits is read as one 零
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
+        digit, n = divmod(n, value)
+        if digit:
+            out += ("零" if zero else "") + _DIGITS[digit] + unit
+            zero = False
+        elif out:
+            zero = True
+    return out
