@@ -28,8 +28,18 @@ class LoadedFile:
     value_marks: dict[NodePath, Location] = field(default_factory=dict)
     key_marks: dict[NodePath, Location] = field(default_factory=dict)
 
+    # For a file whose failed entries were left out: kind -> original index of each kept entry.
+    kept_indices: dict[str, list[int]] = field(default_factory=dict)
+
+    def without_entries(self, kept_indices: dict[str, list[int]]) -> LoadedFile:
+        """The same file, for its data with some list entries left out: paths into the shorter lists
+        still find the entries' own lines."""
+        return LoadedFile(self.path, self.data, self.value_marks, self.key_marks, kept_indices)
+
     def where(self, loc: NodePath, *, key: bool = False) -> Location:
         """The best location for a node path: the key itself, the value, or the nearest parent."""
+        if len(loc) >= 2 and loc[0] in self.kept_indices and isinstance(loc[1], int):
+            loc = (loc[0], self.kept_indices[loc[0]][loc[1]], *loc[2:])
         if key and loc in self.key_marks:
             return self.key_marks[loc]
         for end in range(len(loc), -1, -1):

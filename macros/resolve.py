@@ -116,8 +116,9 @@ class _Resolver:
             return None
         found = self.objects[kind].get(wanted)
         if found is None and self.check_references and wanted not in self.broken.get(kind, ()):
+            known = [*self.objects[kind], *sorted(self.broken.get(kind, ()))]  # an entry that failed still counts
             self.problem(entry.at(*path), f"{context}引用的{KIND_NAMES[kind]} '{wanted}' 未定义。",
-                         did_you_mean(wanted, self.objects[kind]))
+                         did_you_mean(wanted, known))
         return found
 
     def refs(self, kind: str, wanted: Iterable[str], entry: _Entry, path: tuple, context: str) -> tuple:

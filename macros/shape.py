@@ -44,16 +44,24 @@ def check_shape(
         problems.extend(_problem(loaded, error) for error in errors)
         if not isinstance(loaded.data, dict):
             continue
-        kept = _without_failed_entries(loaded.data, errors, broken)
+        kept, kept_indices = _without_failed_entries(loaded.data, errors, broken)
         with contextlib.suppress(ValidationError):  # every problem in it is already reported
-            good.append((loaded, DataFile.model_validate(kept)))
+            good.append((loaded.without_entries(kept_indices), DataFile.model_validate(kept)))
     return good, problems, broken
 
 
-def _without_failed_entries(data: dict, errors: list[dict], broken: dict[str, set[str]]) -> dict:
+def _without_failed_entries(
+    data: dict, errors: list[dict], broken: dict[str, set[str]]
+) -> tuple[dict, dict[str, list[int]]]:
+    """The data without its failed entries, and the original index of each kept entry per kind.
+
+    The ids of failed entries go into `broken`: references to them are not reported again, and
+    hints may still suggest them.
+    """
     failed_keys = {error["loc"][0] for error in errors if len(error["loc"]) < 2}
     failed_entries = {tuple(error["loc"][:2]) for error in errors if len(error["loc"]) >= 2}
     kept = {}
+    kept_indices: dict[str, list[int]] = {}
     for key, value in data.items():
         if key in failed_keys:
             continue
@@ -61,12 +69,13 @@ def _without_failed_entries(data: dict, errors: list[dict], broken: dict[str, se
             for index, entry in enumerate(value):
                 if (key, index) in failed_entries and isinstance(entry, dict) and isinstance(entry.get("id"), str):
                     broken.setdefault(key, set()).add(entry["id"])
-            value = [entry for index, entry in enumerate(value) if (key, index) not in failed_entries]
+            kept_indices[key] = [index for index in range(len(value)) if (key, index) not in failed_entries]
+            value = [value[index] for index in kept_indices[key]]
         elif (key,) in {loc[:1] for loc in failed_entries}:
             broken.setdefault(key, set())
             continue
         kept[key] = value
-    return kept
+    return kept, kept_indices
 
 
 def _problem(loaded: LoadedFile, error: dict) -> Problem:
