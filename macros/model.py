@@ -28,6 +28,14 @@ ROLE_KIND_LABELS = MappingProxyType(
 )
 
 
+# What a source's content is: a reader weighs a proposal differently from a rule in force.
+SOURCE_STANDING_LABELS = MappingProxyType({
+    "proposal": "调研报告提出的建议，不是已施行的规定",
+    "practice": "当地实践的总结，做法以当地为准",
+    "study": "调研总结，兼有当地做法和建议",
+    "compilation": "多篇文章的汇编，各篇观点不一定一致",
+})
+
 # Working systems that group procedures, in reading order; None (not stated) comes last.
 PROCEDURE_SYSTEM_LABELS = MappingProxyType({
     "contracting": "总承包", "inspection": "巡视巡察与信访", "joint": "室组地", "reform": "改革机制",
@@ -51,13 +59,36 @@ class Source(_Entity):
     kind: str
     origin: str
     date: str
+    place: str | None = None
+    standing: str | None = None
     sections: tuple[Section, ...] = ()
+
+    @property
+    def standing_label(self) -> str | None:
+        return SOURCE_STANDING_LABELS.get(self.standing)
+
+    @property
+    def year(self) -> str | None:
+        """The first four-digit year the source's date names, or None."""
+        import re
+
+        found = re.search(r"(19|20)\d{2}", self.date)
+        return found.group() if found else None
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Citation(_Entity):
     source: Source
     section: Section
+
+
+def cited_sources(*citation_lists: tuple[Citation, ...]) -> tuple[Source, ...]:
+    """The sources some citations name, once each, in order of first appearance."""
+    seen: dict[str, Source] = {}
+    for citations in citation_lists:
+        for citation in citations:
+            seen.setdefault(citation.source.id, citation.source)
+    return tuple(seen.values())
 
     @property
     def label(self) -> str:

@@ -180,7 +180,7 @@ class _Resolver:
     def create_objects(self) -> None:
         """Objects without references first, so references can point anywhere, cycles included."""
         makers: dict[str, Callable[[Any], Any]] = {
-            "sources": lambda r: m.Source(r.id, r.file, r.title, r.kind, r.origin, r.date),
+            "sources": lambda r: m.Source(r.id, r.file, r.title, r.kind, r.origin, r.date, r.place, r.standing),
             "roles": lambda r: m.Role(r.id, r.name, r.kind, r.summary, tuple(r.aliases)),
             "duties": lambda r: m.Duty(r.id, r.title, r.detail, r.source_gap),
             "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes), r.system),

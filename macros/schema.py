@@ -37,6 +37,9 @@ class Section(Strict):
     excluded: Text | None = Field(None, description="有意不收录时写明理由")
 
 
+SourceStanding = Literal["proposal", "practice", "study", "compilation"]
+
+
 class Source(Strict):
     id: Id
     file: Text = Field(description="来源文件名")
@@ -44,6 +47,12 @@ class Source(Strict):
     kind: Text = Field(description="文献类型，如 调研报告、汇编、工作综述")
     origin: Text = Field(description="发布单位或地区")
     date: Text = Field(description="来源所述的时间，照来源写")
+    place: Text | None = Field(None, description="来源所述的地方或单位（读者据此判断适用范围）")
+    standing: SourceStanding | None = Field(
+        None,
+        description="来源所述内容的性质：proposal 调研提出的建议，practice 当地实践的总结，"
+        "study 调研总结（实践与建议兼有），compilation 多篇文章的汇编",
+    )
     sections: list[Section] = Field(min_length=1)
 
 

@@ -90,7 +90,8 @@ def test_pages_render_without_console_errors(page, served_site, handbook):
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_KINDS = ["index.html", "start.html", "procedures/accident-investigation.html", "roles/supervision-office.html",
               "checklists/accident-accountability.html", "glossary.html", "matrix.html", "time-limits.html",
-              "courses/new-cadres.html", "coverage.html"]
+              "courses/new-cadres.html", "coverage.html", "topics/index.html", "topics/case-quality-standard.html",
+              "roles/index.html", "procedures/index.html"]
 
 
 @pytest.mark.parametrize("path", PAGE_KINDS)

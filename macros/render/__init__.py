@@ -157,6 +157,7 @@ def environment() -> jinja2.Environment:
     env.filters["cjk_number"] = cjk_number
     env.filters["item_label"] = item_label
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
+    env.globals["cited_sources"] = m.cited_sources
     env.filters["groupby_source"] = groupby_source
     from ..diagrams import swimlane_svg  # diagrams uses cjk_number from this module
 
