@@ -16,6 +16,9 @@ const RESULT = 3
 const LONGEST_WORD = 12
 const LENGTH_DAMPING = 0.2
 const SHOWN_SECTIONS = 3
+const PROXIMITY = 0.5
+const SYNONYM = 0.7  // a word the question did not use itself
+const NEAR = 6
 const CLOSE_SECOND = 0.75
 // what it is worth that the question names the entry itself, beyond the rarity of the name
 const NAMED = 3
@@ -24,10 +27,10 @@ const HAN = /\p{sc=Han}/u
 // character that is in no index word, put after each word, makes it try the word itself.
 const END_OF_WORD = "\u3400"
 
-const vocabulary = new Set(HB.words)
+const vocabulary = new Set([...HB.words, ...Object.keys(HB.everyday)])
 const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
 const questionWords = new Set(HB.questionWords)
-let current = { text: "", words: [], quoted: [] }
+let current = { text: "", words: [], added: [], quoted: [] }
 let averageLength = 1
 
 /** Learn the index's words from the documents, split as Material splits them. */
@@ -68,16 +71,18 @@ function words(text) {
   return result
 }
 
-/** The query as Material's worker should see it: content words and their synonyms. */
+/** The query as Material's worker should see it: content words, the other names of the entries
+    they name, and the handbook's words for everyday ones. */
 function rewrite(query) {
   const kept = words(query).filter(word => !questionWords.has(word))
   const all = [...kept]
+  const added = []
   for (const word of kept)
-    for (const synonym of HB.synonyms[word] || [])
+    for (const synonym of [...HB.synonyms[word] || [], ...HB.everyday[word] || []])
       for (const piece of words(synonym))
-        if (!all.includes(piece)) all.push(piece)
+        if (!all.includes(piece)) { all.push(piece); added.push(piece) }
   const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
-  current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, quoted }
+  current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted }
   if (!all.length) return query
   return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
 }
@@ -106,8 +111,21 @@ function relevance(item, weights) {
   let score = 0
   for (const [word, weight] of weights)
     if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
+  // words that stand together in the question and close together in the text say more
+  for (let i = 1; i < weights.length; i++)
+    if (near(text, weights[i - 1][0], weights[i][0]))
+      score += PROXIMITY * Math.min(weights[i - 1][1], weights[i][1])
   // a long section contains many words by chance: damp it (as BM25 does, mildly)
   return score / (1 - LENGTH_DAMPING + LENGTH_DAMPING * text.length / averageLength)
+}
+
+/** Whether two words occur within a few characters of each other. */
+function near(text, a, b) {
+  for (let i = text.indexOf(a); i !== -1; i = text.indexOf(a, i + 1)) {
+    const window = text.slice(Math.max(0, i - NEAR), i + a.length + NEAR)
+    if (window.includes(b)) return true
+  }
+  return false
 }
 
 /** A bonus when the question names the entry a result is about. */
@@ -117,7 +135,8 @@ function named(item) {
   for (const name of names) {
     const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
     // a one-character name counts only when the question quotes it (室组地的“地”)
-    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key)) score += NAMED + rarity(key)
+    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key))
+      score += NAMED * Math.min(1, Math.max(1, key.length - 1) / 3) + rarity(key)  // short names are ambiguous
   }
   return score
 }
@@ -126,7 +145,10 @@ function named(item) {
     the one Material shows; Material's own order breaks ties. */
 function rerank(groups) {
   // a single character says less than a word: half its rarity
-  const weights = current.words.map(word => [word, rarity(word) * (word.length > 1 ? 1 : 0.5)])
+  const weights = [
+    ...current.words.map(word => [word, rarity(word) * (word.length > 1 ? 1 : 0.5)]),
+    ...current.added.map(word => [word, rarity(word) * SYNONYM]),
+  ]
   const keyed = groups.map((group, index) => {
     const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
     items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
