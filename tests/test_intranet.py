@@ -11,6 +11,7 @@ import urllib.request
 
 import pytest
 
+from macros.bundle import ZIP_PATH
 from macros.cli import PROJECT
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -88,10 +89,12 @@ def fetch(url: str) -> Response:
 
 
 def test_pages_pdf_and_search_index_are_served(nginx_site):
-    for path in ("", "index.html", "procedures/clue-handling.html", "pdf/handbook.pdf", "search/search_index.json"):
+    for path in ("", "index.html", "procedures/clue-handling.html", "pdf/handbook.pdf", "search/search_index.json",
+                 ZIP_PATH):
         response = fetch(nginx_site + path)
         assert response.status == 200, path
     assert fetch(nginx_site + "pdf/handbook.pdf").headers["Content-Type"] == "application/pdf"
+    assert fetch(nginx_site + ZIP_PATH).headers["Content-Type"] == "application/zip"
 
 
 def test_headers_and_cache_policy(nginx_site):
@@ -135,6 +138,8 @@ def test_site_works_in_the_browser_under_the_content_security_policy(nginx_site)
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
         violations: list[str] = []
         for path in PAGE_KINDS:
             page.goto(nginx_site + path)
@@ -155,6 +160,11 @@ def test_site_works_in_the_browser_under_the_content_security_policy(nginx_site)
         page.wait_for_selector(".md-search-result__item", state="attached", timeout=20000)
         violations += page.evaluate("window.__csp")
         assert violations == []
+        # The offline copy's parts stay idle when served: the search runs in a real worker (not the
+        # iframe-worker shim, whose iframe writes an inline script) and fetches the JSON index.
+        assert page.evaluate("window.Worker !== window.IFrameWorker")
+        assert not any(url.endswith("search/search_index.js") for url in requested)
+        assert any(url.endswith("search/search_index.json") for url in requested)
         assert errors == []
 
         # The policy is really in force: an injected inline script is refused.

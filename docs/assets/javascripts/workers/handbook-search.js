@@ -7,186 +7,193 @@
 // Data (generated from data/ by the build): search-data.js beside this file. No network.
 "use strict"
 
-importScripts("search-data.js")
+// Opened from a folder (file://, the offline copy), the page runs this worker in an iframe
+// (iframe-worker, see overrides/main.html): there importScripts loads asynchronously and returns a
+// Promise, and a relative URL resolves against the page. So each script is named from this file and
+// awaited; in a real worker the same code runs at once.
+const HERE = self.document ? document.currentScript.src : self.location.href
+const load = url => Promise.resolve(importScripts(new URL(url, HERE).href))
 
-const HB = self.__hbSearch
-const SETUP = 0
-const QUERY = 2
-const RESULT = 3
-const LONGEST_WORD = 12
-const LENGTH_DAMPING = 0.2
-const SHOWN_SECTIONS = 3
-const PROXIMITY = 0.5
-const SYNONYM = 0.7  // a word the question did not use itself
-const NEAR = 6
-const CLOSE_SECOND = 0.75
-// what it is worth that the question names the entry itself, beyond the rarity of the name
-const NAMED = 3
-const HAN = /\p{sc=Han}/u
-// Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
-// character that is in no index word, put after each word, makes it try the word itself.
-const END_OF_WORD = "\u3400"
+load("search-data.js").then(() => {
+  const HB = self.__hbSearch
+  const SETUP = 0
+  const QUERY = 2
+  const RESULT = 3
+  const LONGEST_WORD = 12
+  const LENGTH_DAMPING = 0.2
+  const SHOWN_SECTIONS = 3
+  const PROXIMITY = 0.5
+  const SYNONYM = 0.7  // a word the question did not use itself
+  const NEAR = 6
+  const CLOSE_SECOND = 0.75
+  // what it is worth that the question names the entry itself, beyond the rarity of the name
+  const NAMED = 3
+  const HAN = /\p{sc=Han}/u
+  // Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
+  // character that is in no index word, put after each word, makes it try the word itself.
+  const END_OF_WORD = "\u3400"
 
-const vocabulary = new Set([...HB.words, ...Object.keys(HB.everyday)])
-const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
-const questionWords = new Set(HB.questionWords)
-let current = { text: "", words: [], added: [], quoted: [] }
-let averageLength = 1
+  const vocabulary = new Set([...HB.words, ...Object.keys(HB.everyday)])
+  const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
+  const questionWords = new Set(HB.questionWords)
+  let current = { text: "", words: [], added: [], quoted: [] }
+  let averageLength = 1
 
-/** Learn the index's words from the documents, split as Material splits them. */
-function learn(docs, separator) {
-  const split = new RegExp(separator, "u")
-  for (const doc of docs)
-    texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
-  averageLength = [...texts.values()].reduce((sum, text) => sum + text.length, 0) / Math.max(1, texts.size)
-  for (const doc of docs)
-    for (const field of [doc.title, doc.text])
-      for (const word of (field || "").replace(/<[^>]*>/g, " ").split(split))
-        if (word.length > 1 && word.length <= LONGEST_WORD && HAN.test(word))
-          vocabulary.add(word.toLowerCase())
-}
+  /** Learn the index's words from the documents, split as Material splits them. */
+  function learn(docs, separator) {
+    const split = new RegExp(separator, "u")
+    for (const doc of docs)
+      texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
+    averageLength = [...texts.values()].reduce((sum, text) => sum + text.length, 0) / Math.max(1, texts.size)
+    for (const doc of docs)
+      for (const field of [doc.title, doc.text])
+        for (const word of (field || "").replace(/<[^>]*>/g, " ").split(split))
+          if (word.length > 1 && word.length <= LONGEST_WORD && HAN.test(word))
+            vocabulary.add(word.toLowerCase())
+  }
 
-/** Cut a run of Han characters into the fewest known words; an unknown character stands alone. */
-function segment(run) {
-  const best = [{ cost: 0, words: [] }]
-  for (let i = 0; i < run.length; i++) {
-    if (!best[i]) continue
-    for (let j = i + 1; j <= Math.min(run.length, i + LONGEST_WORD); j++) {
-      const piece = run.slice(i, j)
-      const known = vocabulary.has(piece) || questionWords.has(piece)
-      if (!known && j - i > 1) continue
-      const cost = best[i].cost + (known ? 1 : 2)
-      if (!best[j] || cost < best[j].cost) best[j] = { cost, words: [...best[i].words, piece] }
+  /** Cut a run of Han characters into the fewest known words; an unknown character stands alone. */
+  function segment(run) {
+    const best = [{ cost: 0, words: [] }]
+    for (let i = 0; i < run.length; i++) {
+      if (!best[i]) continue
+      for (let j = i + 1; j <= Math.min(run.length, i + LONGEST_WORD); j++) {
+        const piece = run.slice(i, j)
+        const known = vocabulary.has(piece) || questionWords.has(piece)
+        if (!known && j - i > 1) continue
+        const cost = best[i].cost + (known ? 1 : 2)
+        if (!best[j] || cost < best[j].cost) best[j] = { cost, words: [...best[i].words, piece] }
+      }
     }
+    return best[run.length].words
   }
-  return best[run.length].words
-}
 
-/** Words of a text: Han runs segmented, other runs (numbers, Latin) kept as they are. */
-function words(text) {
-  const result = []
-  for (const part of text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
-    for (const run of part.match(/\p{sc=Han}+|[^\p{sc=Han}]+/gu) || [])
-      result.push(...(HAN.test(run) ? segment(run) : [run]))
-  return result
-}
-
-/** The query as Material's worker should see it: content words, the other names of the entries
-    they name, and the handbook's words for everyday ones. */
-function rewrite(query) {
-  const kept = words(query).filter(word => !questionWords.has(word))
-  const all = [...kept]
-  const added = []
-  for (const word of kept)
-    for (const synonym of [...HB.synonyms[word] || [], ...HB.everyday[word] || []])
-      for (const piece of words(synonym))
-        if (!all.includes(piece)) { all.push(piece); added.push(piece) }
-  const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
-  current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted }
-  if (!all.length) return query
-  return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
-}
-
-function plain(html) {
-  return html.replace(/<[^>]*>/g, "").replace(/\u200b/g, "").toLowerCase()
-}
-
-function page(location) {
-  return location.split("#")[0]
-}
-
-/** How rare a word is in the handbook: log(documents / documents containing it). */
-function rarity(word) {
-  let count = 0
-  for (const text of texts.values())
-    if (text.includes(word)) count++
-  return Math.log((texts.size + 1) / (count + 1))
-}
-
-/** How much of the question a result answers: the rarity of each question word it contains (a
-    word in its title counts half again). */
-function relevance(item, weights) {
-  const text = texts.get(item.location) || ""
-  const title = plain(item.title)
-  let score = 0
-  for (const [word, weight] of weights)
-    if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
-  // words that stand together in the question and close together in the text say more
-  for (let i = 1; i < weights.length; i++)
-    if (near(text, weights[i - 1][0], weights[i][0]))
-      score += PROXIMITY * Math.min(weights[i - 1][1], weights[i][1])
-  // a long section contains many words by chance: damp it (as BM25 does, mildly)
-  return score / (1 - LENGTH_DAMPING + LENGTH_DAMPING * text.length / averageLength)
-}
-
-/** Whether two words occur within a few characters of each other. */
-function near(text, a, b) {
-  for (let i = text.indexOf(a); i !== -1; i = text.indexOf(a, i + 1)) {
-    const window = text.slice(Math.max(0, i - NEAR), i + a.length + NEAR)
-    if (window.includes(b)) return true
+  /** Words of a text: Han runs segmented, other runs (numbers, Latin) kept as they are. */
+  function words(text) {
+    const result = []
+    for (const part of text.toLowerCase().split(/[^\p{L}\p{N}]+/u))
+      for (const run of part.match(/\p{sc=Han}+|[^\p{sc=Han}]+/gu) || [])
+        result.push(...(HAN.test(run) ? segment(run) : [run]))
+    return result
   }
-  return false
-}
 
-/** A bonus when the question names the entry a result is about. */
-function named(item) {
-  const names = HB.names[item.location] || (item.location.includes("#") ? [] : [plain(item.title)])
-  let score = 0
-  for (const name of names) {
-    const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
-    // a one-character name counts only when the question quotes it (室组地的“地”)
-    if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key))
-      score += NAMED * Math.min(1, Math.max(1, key.length - 1) / 3) + rarity(key)  // short names are ambiguous
+  /** The query as Material's worker should see it: content words, the other names of the entries
+      they name, and the handbook's words for everyday ones. */
+  function rewrite(query) {
+    const kept = words(query).filter(word => !questionWords.has(word))
+    const all = [...kept]
+    const added = []
+    for (const word of kept)
+      for (const synonym of [...HB.synonyms[word] || [], ...HB.everyday[word] || []])
+        for (const piece of words(synonym))
+          if (!all.includes(piece)) { all.push(piece); added.push(piece) }
+    const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
+    current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted }
+    if (!all.length) return query
+    return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
   }
-  return score
-}
 
-/** Pages in a reader's order, and in each page the section that answers best first, so that it is
-    the one Material shows; Material's own order breaks ties. */
-function rerank(groups) {
-  // a single character says less than a word: half its rarity
-  const weights = [
-    ...current.words.map(word => [word, rarity(word) * (word.length > 1 ? 1 : 0.5)]),
-    ...current.added.map(word => [word, rarity(word) * SYNONYM]),
-  ]
-  const keyed = groups.map((group, index) => {
-    const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
-    items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
-    const best = items[0].score + Math.max(...group.map(named))
-    const location = page(group[0].location)
-    // pages about the handbook last; listings (which repeat every entry's summary) after entries
-    const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
-    // Material shows the sections that score as high as the first one: the close seconds too
-    const sorted = items.map(({ item, score }, position) => ({
-      ...item,
-      score: position < SHOWN_SECTIONS && score >= CLOSE_SECOND * items[0].score
-        ? items[0].score : score - (position + 1) * 1e-6,
-    }))
-    return { group: sorted, index, demoted, best }
+  function plain(html) {
+    return html.replace(/<[^>]*>/g, "").replace(/\u200b/g, "").toLowerCase()
+  }
+
+  function page(location) {
+    return location.split("#")[0]
+  }
+
+  /** How rare a word is in the handbook: log(documents / documents containing it). */
+  function rarity(word) {
+    let count = 0
+    for (const text of texts.values())
+      if (text.includes(word)) count++
+    return Math.log((texts.size + 1) / (count + 1))
+  }
+
+  /** How much of the question a result answers: the rarity of each question word it contains (a
+      word in its title counts half again). */
+  function relevance(item, weights) {
+    const text = texts.get(item.location) || ""
+    const title = plain(item.title)
+    let score = 0
+    for (const [word, weight] of weights)
+      if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
+    // words that stand together in the question and close together in the text say more
+    for (let i = 1; i < weights.length; i++)
+      if (near(text, weights[i - 1][0], weights[i][0]))
+        score += PROXIMITY * Math.min(weights[i - 1][1], weights[i][1])
+    // a long section contains many words by chance: damp it (as BM25 does, mildly)
+    return score / (1 - LENGTH_DAMPING + LENGTH_DAMPING * text.length / averageLength)
+  }
+
+  /** Whether two words occur within a few characters of each other. */
+  function near(text, a, b) {
+    for (let i = text.indexOf(a); i !== -1; i = text.indexOf(a, i + 1)) {
+      const window = text.slice(Math.max(0, i - NEAR), i + a.length + NEAR)
+      if (window.includes(b)) return true
+    }
+    return false
+  }
+
+  /** A bonus when the question names the entry a result is about. */
+  function named(item) {
+    const names = HB.names[item.location] || (item.location.includes("#") ? [] : [plain(item.title)])
+    let score = 0
+    for (const name of names) {
+      const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
+      // a one-character name counts only when the question quotes it (室组地的“地”)
+      if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key))
+        score += NAMED * Math.min(1, Math.max(1, key.length - 1) / 3) + rarity(key)  // short names are ambiguous
+    }
+    return score
+  }
+
+  /** Pages in a reader's order, and in each page the section that answers best first, so that it is
+      the one Material shows; Material's own order breaks ties. */
+  function rerank(groups) {
+    // a single character says less than a word: half its rarity
+    const weights = [
+      ...current.words.map(word => [word, rarity(word) * (word.length > 1 ? 1 : 0.5)]),
+      ...current.added.map(word => [word, rarity(word) * SYNONYM]),
+    ]
+    const keyed = groups.map((group, index) => {
+      const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
+      items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
+      const best = items[0].score + Math.max(...group.map(named))
+      const location = page(group[0].location)
+      // pages about the handbook last; listings (which repeat every entry's summary) after entries
+      const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
+      // Material shows the sections that score as high as the first one: the close seconds too
+      const sorted = items.map(({ item, score }, position) => ({
+        ...item,
+        score: position < SHOWN_SECTIONS && score >= CLOSE_SECOND * items[0].score
+          ? items[0].score : score - (position + 1) * 1e-6,
+      }))
+      return { group: sorted, index, demoted, best }
+    })
+    keyed.sort((a, b) => (a.demoted - b.demoted) || (b.best - a.best) || (a.index - b.index))
+    return keyed.map(entry => entry.group)
+  }
+
+  // Registered before Material's worker is loaded, so this listener sees each message first; the
+  // message object is shared by all listeners, so Material's handler receives the rewritten query.
+  addEventListener("message", event => {
+    const message = event.data
+    if (message.type === SETUP) {
+      learn(message.data.docs, message.data.config.separator)
+      // Material weighs a title word 1000 times a body word, so any page whose title shares one
+      // word with a question outranks the page that answers it; names are ranked above instead.
+      message.data.config.fields.title.boost = HB.titleBoost
+    }
+    else if (message.type === QUERY)
+      message.data = rewrite(message.data)
   })
-  keyed.sort((a, b) => (a.demoted - b.demoted) || (b.best - a.best) || (a.index - b.index))
-  return keyed.map(entry => entry.group)
-}
 
-// Registered before Material's worker is loaded, so this listener sees each message first; the
-// message object is shared by all listeners, so Material's handler receives the rewritten query.
-addEventListener("message", event => {
-  const message = event.data
-  if (message.type === SETUP) {
-    learn(message.data.docs, message.data.config.separator)
-    // Material weighs a title word 1000 times a body word, so any page whose title shares one
-    // word with a question outranks the page that answers it; names are ranked above instead.
-    message.data.config.fields.title.boost = HB.titleBoost
+  const postToPage = self.postMessage.bind(self)
+  self.postMessage = message => {
+    if (message && message.type === RESULT)
+      message.data.items = rerank(message.data.items)
+    postToPage(message)
   }
-  else if (message.type === QUERY)
-    message.data = rewrite(message.data)
+
+  return load(HB.worker)
 })
-
-const postToPage = self.postMessage.bind(self)
-self.postMessage = message => {
-  if (message && message.type === RESULT)
-    message.data.items = rerank(message.data.items)
-  postToPage(message)
-}
-
-importScripts(HB.worker)
