@@ -39,7 +39,9 @@ def search(page, base_url: str, query: str) -> list[str]:
     field once the index is ready, so the test does not race the worker)."""
     page.goto(f"{base_url}index.html?q={quote(query)}")
     page.wait_for_selector(".md-search-result__item", state="attached", timeout=20000)
-    return page.eval_on_selector_all(".md-search-result__item a", "els => els.map(e => e.getAttribute('href'))")
+    # one link per result (a result is a page; its sections' links are not further results)
+    return page.eval_on_selector_all(".md-search-result__item > a:first-of-type",
+                                     "els => els.map(e => e.getAttribute('href'))")
 
 
 @pytest.mark.parametrize(
