@@ -81,6 +81,10 @@ class Citation(_Entity):
     source: Source
     section: Section
 
+    @property
+    def label(self) -> str:
+        return f"{self.source.file} {self.section.id}"
+
 
 def cited_sources(*citation_lists: tuple[Citation, ...]) -> tuple[Source, ...]:
     """The sources some citations name, once each, in order of first appearance."""
@@ -89,10 +93,6 @@ def cited_sources(*citation_lists: tuple[Citation, ...]) -> tuple[Source, ...]:
         for citation in citations:
             seen.setdefault(citation.source.id, citation.source)
     return tuple(seen.values())
-
-    @property
-    def label(self) -> str:
-        return f"{self.source.file} {self.section.id}"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
