@@ -266,11 +266,15 @@ def goals(rows: dict, reader: dict) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description="手册生成的基准测试")
     parser.add_argument("--full", action="store_true", help="100× 时也生成网站（约 6000 页，耗时较长）")
+    parser.add_argument("--reader", action="store_true", help="只测读者一侧：1× 和 10× 网站的页面下载量与检索用时")
     parser.add_argument("--work", type=Path, default=PROJECT / "build" / "bench")
     args = parser.parse_args()
     work = args.work
     shutil.rmtree(work, ignore_errors=True)
     work.mkdir(parents=True)
+    if args.reader:
+        print("\n".join(reader_table(reader_side(work, (1, 10)))))
+        return
     built = (1, 10, 100) if args.full else (1, 10)
     printed = (1, 10)
     rows = {}
@@ -301,6 +305,22 @@ def main() -> None:
     sections = [goals(rows, reader), scale_table(rows), overhead_table(rows), pdf_table(ours, plain),
                 reader_table(reader), other]
     print("\n\n".join("\n".join(section) for section in sections))
+
+
+def reader_side(work: Path, factors: tuple[int, ...]) -> dict:
+    """Build the site (no PDFs) at each scale and measure it in the browser."""
+    reader = {}
+    for factor in factors:
+        data = generate(PROJECT / "data", work / f"data-{factor}x", factor)
+        out = work / f"out-{factor}x"
+        out.mkdir()
+        progress(f"{factor}× 网站")
+        stage("site", data, out)
+        progress(f"{factor}× 浏览器检索")
+        site = out / "site"
+        first, latencies = search_timings(site)
+        reader[factor] = (page_weights(site), gz(site / "search" / "search_index.json"), first, latencies)
+    return reader
 
 
 def progress(message: str) -> None:

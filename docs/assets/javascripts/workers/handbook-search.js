@@ -20,7 +20,7 @@ load("search-data.js").then(() => {
   const QUERY = 2
   const RESULT = 3
   const LONGEST_WORD = 12
-  const LENGTH_DAMPING = 0.2
+  const LENGTH_DAMPING = 0.7
   const SHOWN_SECTIONS = 3
   const PROXIMITY = 0.5
   const SYNONYM = 0.7  // a word the question did not use itself
@@ -114,15 +114,19 @@ load("search-data.js").then(() => {
   function relevance(item, weights) {
     const text = texts.get(item.location) || ""
     const title = plain(item.title)
-    let score = 0
+    let body = 0
+    let heading = 0
     for (const [word, weight] of weights)
-      if (text.includes(word)) score += weight * (title.includes(word) ? 1.5 : 1)
+      if (text.includes(word)) {
+        body += weight
+        if (title.includes(word)) heading += weight / 2  // a word in the title counts half again
+      }
     // words that stand together in the question and close together in the text say more
     for (let i = 1; i < weights.length; i++)
       if (near(text, weights[i - 1][0], weights[i][0]))
-        score += PROXIMITY * Math.min(weights[i - 1][1], weights[i][1])
-    // a long section contains many words by chance: damp it (as BM25 does, mildly)
-    return score / (1 - LENGTH_DAMPING + LENGTH_DAMPING * text.length / averageLength)
+        body += PROXIMITY * Math.min(weights[i - 1][1], weights[i][1])
+    // a long section contains many words by chance: damp its body (as BM25 does, mildly), not its title
+    return heading + body / (1 + LENGTH_DAMPING * Math.log2(1 + text.length / averageLength))
   }
 
   /** Whether two words occur within a few characters of each other. */
@@ -143,6 +147,8 @@ load("search-data.js").then(() => {
       // a one-character name counts only when the question quotes it (室组地的“地”)
       if (key.length > 1 ? current.text.includes(key) : current.quoted.includes(key))
         score += NAMED * Math.min(1, Math.max(1, key.length - 1) / 3) + rarity(key)  // short names are ambiguous
+      else if (current.text.length > 1 && key.startsWith(current.text))
+        score += NAMED * current.text.length / key.length  // the question is the start of the name: 派驻 → 派驻机构
     }
     return score
   }
