@@ -95,19 +95,19 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
 def serve_preview(data_dir: Path, addr: str) -> int:
     from mkdocs.commands.serve import serve
 
-    from .search import teach_jieba
+    from .search import jieba_taught
     from .site import site_config_overrides, stage_docs
 
     handbook = load_handbook(data_dir)
     docs = PROJECT / "build" / "serve" / "docs"
     stage_docs(handbook, PROJECT / "docs", docs, link=True)
-    teach_jieba(handbook)
     config_file = PROJECT / "mkdocs.yml"
-    serve(
-        str(config_file),
-        watch=[str(data_dir), str(PROJECT / "docs"), str(PROJECT / "macros")],
-        docs_dir=str(docs),
-        dev_addr=addr,
-        **site_config_overrides(handbook, data_dir, config_file),
-    )
+    with jieba_taught(handbook):
+        serve(
+            str(config_file),
+            watch=[str(data_dir), str(PROJECT / "docs"), str(PROJECT / "macros")],
+            docs_dir=str(docs),
+            dev_addr=addr,
+            **site_config_overrides(handbook, data_dir, config_file),
+        )
     return 0

@@ -7,6 +7,8 @@ Both sides come from one function so that a query is cut into the words the inde
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import model as m
@@ -49,16 +51,36 @@ def domain_words(handbook: m.Handbook) -> list[str]:
     return sorted({w for w in clean if 1 < len(w) <= MAX_WORD and "（" not in w and "(" not in w})
 
 
-def teach_jieba(handbook: m.Handbook) -> None:
-    """Add the domain words to jieba, which Material's search plugin uses in this process.
+@contextmanager
+def jieba_taught(handbook: m.Handbook) -> Iterator[None]:
+    """Within the block, jieba (which Material's search plugin uses in this process) keeps the
+    handbook's domain words whole; afterwards its dictionary is as it was.
 
-    Done in-process rather than through `search.jieba_dict_user`, whose loader leaves the
-    dictionary file open; a high frequency makes jieba keep each word whole.
+    jieba's dictionary belongs to the process: without the restore, words of an earlier build (a
+    test's fixture data, the previous state of `serve`) would change how this one is cut, and the
+    same data would not give the same index. Done in-process rather than through
+    `search.jieba_dict_user`, whose loader leaves the dictionary file open; a high frequency makes
+    jieba keep each word whole.
     """
     import jieba
 
-    for word in domain_words(handbook):
-        jieba.add_word(word, freq=100000)
+    tokenizer = jieba.dt
+    tokenizer.check_initialized()
+    words = domain_words(handbook)
+    total = tokenizer.total
+    # add_word also records every prefix of a word (with frequency 0): restore those too
+    before = {word[:end]: tokenizer.FREQ.get(word[:end]) for word in words for end in range(1, len(word) + 1)}
+    try:
+        for word in words:
+            tokenizer.add_word(word, freq=100000)
+        yield
+    finally:
+        for fragment, frequency in before.items():
+            if frequency is None:
+                tokenizer.FREQ.pop(fragment, None)
+            else:
+                tokenizer.FREQ[fragment] = frequency
+        tokenizer.total = total
 
 
 def synonyms(handbook: m.Handbook) -> dict[str, list[str]]:

@@ -17,7 +17,7 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
 from .errors import BuildError, LogCollector
-from .search import query_data_script, teach_jieba
+from .search import jieba_taught, query_data_script
 
 THEME_DIR = Path(material.__file__).parent / "templates"
 
@@ -111,9 +111,8 @@ def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path,
     config_file = project / "mkdocs.yml"
     docs = stage / "docs"
     stage_docs(handbook, project / "docs", docs)
-    teach_jieba(handbook)
     config = site_config(handbook, data_dir, config_file, docs_dir=str(docs), site_dir=str(site_dir), strict=True)
-    with LogCollector("mkdocs") as warnings:
+    with LogCollector("mkdocs") as warnings, jieba_taught(handbook):
         try:
             mkdocs_build(config)
         except (Abort, ConfigurationError) as exc:

@@ -300,3 +300,18 @@ def test_print_links_refuse_what_a_pdf_cannot_hold(handbook):
                    lambda: link.item(handbook.info)):
         with pytest.raises(BuildError):
             target()
+
+
+def test_a_build_leaves_jiebas_dictionary_as_it_found_it(handbook):
+    """jieba's dictionary belongs to the process: a build that left its words behind would change
+    how the next build (other data) cuts its text, and the same data would not give the same index."""
+    import jieba
+
+    from macros.search import domain_words, jieba_taught
+
+    jieba.dt.check_initialized()
+    before = (dict(jieba.dt.FREQ), jieba.dt.total)
+    word = max(domain_words(handbook), key=len)
+    with jieba_taught(handbook):
+        assert jieba.lcut(word) == [word]
+    assert (jieba.dt.FREQ, jieba.dt.total) == before
