@@ -47,7 +47,7 @@ from urllib.parse import unquote, urlsplit
 PROJECT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(PROJECT))
 
-from tests.test_search_browser import CHROMIUM, FLAGS  # noqa: E402
+from tests.conftest import CHROMIUM, FLAGS  # noqa: E402
 from tests.test_search_questions import QUESTIONS, answers, plain, section_texts, top_results  # noqa: E402
 
 TIMING_QUERY = "函询"

@@ -11,25 +11,12 @@ import pytest
 
 from macros.render import Context, PrintLinker, environment
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
 CHECKLIST = "accident-accountability"
 PAGE = f"checklists/{CHECKLIST}.html"
 KEY_PREFIX = "/handbook/hb-checklist:"
 NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx-handbook.conf"
 
 STORED = f"""() => Object.keys(localStorage).filter(k => k.startsWith("{KEY_PREFIX}")).sort()"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -129,7 +129,8 @@ def test_site_works_in_the_browser_under_the_content_security_policy(nginx_site)
     request or script is refused by it."""
     from playwright.sync_api import sync_playwright
 
-    from .test_search_browser import CHROMIUM, FLAGS, PAGE_KINDS
+    from .conftest import CHROMIUM, FLAGS
+    from .test_search_browser import PAGE_KINDS
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)

@@ -14,8 +14,6 @@ import pytest
 from macros.bundle import FOLDER, LEFT_OUT, ZIP_PATH
 from macros.cli import PROJECT, build_all
 
-from .test_search_browser import CHROMIUM, FLAGS
-
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 
 
@@ -33,28 +31,11 @@ def unzipped(zip_path, handbook, tmp_path_factory) -> Path:
     return target / f"{FOLDER}-{handbook.info.date}"
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def page(browser):
-    context = browser.new_context()
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
+def page(page):
     # Anything but the folder itself: a request to another host would fail without a network.
-    page.on("request", lambda request: errors.append(request.url) if not request.url.startswith("file:") else None)
-    page.errors = errors
-    yield page
-    context.close()
+    page.on("request", lambda request: page.errors.append(request.url) if not request.url.startswith("file:") else None)
+    return page
 
 
 def results(page) -> list[str]:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from .test_search_browser import CHROMIUM, FLAGS
-
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1400, "height": 900}
 PRINT = {"width": 460, "height": 900}  # narrower than the accident swimlane (504 px), like a page
@@ -50,16 +48,6 @@ NARROW_CELLS = """(allowed) => {
   }
   return narrow;
 }"""
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

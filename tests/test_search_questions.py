@@ -13,8 +13,6 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from .test_search_browser import CHROMIUM, FLAGS
-
 QUESTIONS = yaml.safe_load((Path(__file__).parent / "search_questions.yaml").read_text(encoding="utf-8"))["questions"]
 REQUIRED_SHARE = 0.95
 
@@ -64,20 +62,17 @@ def answers(result: dict, expect: str, sections: dict[str, str]) -> bool:
 
 
 @pytest.fixture(scope="module")
-def search_page(served_site):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 900})
-        errors: list[str] = []
-        page.on("pageerror", lambda exc: errors.append(str(exc)))
-        # the deep link opens the dialog once the index is ready
-        page.goto(f"{served_site}index.html?q=%E5%87%BD%E8%AF%A2")
-        page.wait_for_selector(".md-search-result__item", state="attached", timeout=30000)
-        page.errors = errors
-        yield page
-        browser.close()
+def search_page(browser, served_site):
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    # the deep link opens the dialog once the index is ready
+    page.goto(f"{served_site}index.html?q=%E5%87%BD%E8%AF%A2")
+    page.wait_for_selector(".md-search-result__item", state="attached", timeout=30000)
+    page.errors = errors
+    yield page
+    context.close()
 
 
 def test_the_question_set_is_large_and_well_formed():
