@@ -128,3 +128,24 @@ def test_printing_a_procedure_page_shows_the_content_only(browser, served_site):
     assert svg <= content  # scaled to the page, only in print
     assert page.evaluate("getComputedStyle(document.querySelector('.md-typeset td a')).textDecorationLine") == "underline"
     context.close()
+
+
+def test_the_sidebar_fits_one_screen_on_a_desktop(browser, served_site, handbook):
+    """Groups are collapsed until opened, so on every page kind, and on a page deep inside the
+    largest group, the navigation is no longer than the window."""
+    context = browser.new_context(viewport=DESKTOP)
+    page = context.new_page()
+    largest = max((group for _label, group in handbook.roles_by_kind()), key=len)
+    too_long = []
+    for path in [*PAGES, f"roles/{largest[-1].id}.html", f"procedures/{handbook.procedures[-1].id}.html"]:
+        page.goto(served_site + path)
+        # where the last entry ends, clipped or not (the sidebar scrolls when it is too long)
+        bottom = page.evaluate("""() => {
+            const entries = document.querySelectorAll('.md-sidebar--primary .md-nav__link');
+            const shown = [...entries].filter(e => e.checkVisibility({checkVisibilityCSS: true, checkOpacity: true}) && e.getBoundingClientRect().height > 0);
+            return Math.max(...shown.map(e => e.getBoundingClientRect().bottom));
+        }""")
+        if bottom > DESKTOP["height"]:
+            too_long.append(f"{path}: {bottom:.0f} px")
+    context.close()
+    assert too_long == [], too_long

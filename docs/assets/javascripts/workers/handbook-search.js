@@ -35,6 +35,7 @@ load("search-data.js").then(() => {
 
   const vocabulary = new Set([...HB.words, ...Object.keys(HB.everyday)])
   const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
+  const rarities = new Map()  // word -> rarity, worked out once per word
   const questionWords = new Set(HB.questionWords)
   let current = { text: "", words: [], added: [], quoted: [] }
   let averageLength = 1
@@ -103,10 +104,13 @@ load("search-data.js").then(() => {
 
   /** How rare a word is in the handbook: log(documents / documents containing it). */
   function rarity(word) {
-    let count = 0
-    for (const text of texts.values())
-      if (text.includes(word)) count++
-    return Math.log((texts.size + 1) / (count + 1))
+    if (!rarities.has(word)) {
+      let count = 0
+      for (const text of texts.values())
+        if (text.includes(word)) count++
+      rarities.set(word, Math.log((texts.size + 1) / (count + 1)))
+    }
+    return rarities.get(word)
   }
 
   /** How much of the question a result answers: the rarity of each question word it contains (a
