@@ -94,3 +94,16 @@ def test_newcomers_questions_find_their_answer_in_the_first_three_results(search
     print(f"\n{hits}/{len(QUESTIONS)} 个问题的答案在前三条结果中")
     assert hits >= REQUIRED_SHARE * len(QUESTIONS), f"{hits}/{len(QUESTIONS)}：\n" + "\n".join(misses)
     assert search_page.errors == []
+
+
+def test_every_alias_finds_its_entry(search_page, handbook):
+    """Any name the data gives a role or a term, typed alone, leads to that entry in the first three
+    results (as a result or one of its shown sections)."""
+    from macros.render import Linker
+
+    link = Linker(0)
+    cases = [(alias, link.role(role)) for role in handbook.roles for alias in role.aliases]
+    cases += [(alias, link.term(term)) for term in handbook.terms for alias in term.aliases]
+    misses = [f"{alias} → {target}" for alias, target in cases
+              if not any(target in result["locations"] for result in top_results(search_page, alias))]
+    assert cases and misses == [], misses
