@@ -6,6 +6,7 @@ Renderers receive these objects and never look anything up by id. Back-reference
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
@@ -70,8 +71,6 @@ class Source(_Entity):
     @property
     def year(self) -> str | None:
         """The first four-digit year the source's date names, or None."""
-        import re
-
         found = re.search(r"(19|20)\d{2}", self.date)
         return found.group() if found else None
 
