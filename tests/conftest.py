@@ -32,16 +32,20 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser):
-    """A fresh page; its console errors and uncaught exceptions gather in page.errors."""
-    context = browser.new_context()
+def open_page(context):
+    """A new page of the context; its console errors and uncaught exceptions gather in page.errors."""
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.errors = errors
-    yield page
+    return page
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context()
+    yield open_page(context)
     context.close()
 
 

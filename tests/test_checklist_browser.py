@@ -11,6 +11,8 @@ import pytest
 
 from macros.render import Context, PrintLinker, environment
 
+from .conftest import open_page
+
 CHECKLIST = "accident-accountability"
 PAGE = f"checklists/{CHECKLIST}.html"
 KEY_PREFIX = "/handbook/hb-checklist:"
@@ -24,15 +26,6 @@ def context(browser):
     context = browser.new_context()
     yield context
     context.close()
-
-
-def open_page(context):
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.errors = errors
-    return page
 
 
 @pytest.fixture
