@@ -113,6 +113,11 @@ class Role(_Entity):
         return ROLE_KIND_LABELS[self.kind]
 
     @property
+    def names(self) -> tuple[str, ...]:
+        """Every name the role goes by: its name, then its aliases."""
+        return (self.name, *self.aliases)
+
+    @property
     def procedures(self) -> tuple[Procedure, ...]:
         seen: dict[str, Procedure] = {}
         for step in self.steps:
@@ -205,10 +210,6 @@ class Procedure(_Entity):
         return tuple(seen.values())
 
     @property
-    def system_label(self) -> str:
-        return PROCEDURE_SYSTEM_LABELS[self.system]
-
-    @property
     def time_limited_steps(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.time_limit)
 
@@ -246,6 +247,11 @@ class Term(_Entity):
     aliases: tuple[str, ...]
     citations: tuple[Citation, ...] = ()
     related: tuple[Term, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every form of the term: the term, then its aliases."""
+        return (self.term, *self.aliases)
 
 
 TOPIC_CATEGORY_LABELS = MappingProxyType({
@@ -404,11 +410,8 @@ class Handbook(_Entity):
         from .words import longest_word_pattern
 
         named: dict[str, list[object]] = {}
-        for entry in self.roles:
-            for word in (entry.name, *entry.aliases):
-                named.setdefault(word, []).append(entry)
-        for entry in self.terms:
-            for word in (entry.term, *entry.aliases):
+        for entry in (*self.roles, *self.terms):
+            for word in entry.names:
                 named.setdefault(word, []).append(entry)
         pattern = longest_word_pattern({word for word in named if len(word) > 1})
         index: dict[int, dict[tuple[int, int], Mention]] = {}
@@ -430,10 +433,6 @@ class Handbook(_Entity):
                 for entry in named[match.group()]:
                     add(entry, mention)
         return {key: tuple(mentions.values()) for key, mentions in index.items()}
-
-    @property
-    def top_roles(self) -> tuple[Role, ...]:
-        return tuple(role for role in self.roles if role.parent is None)
 
 
 def _grouped(items, labels, key):

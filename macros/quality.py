@@ -14,8 +14,8 @@ def quality_report(handbook: m.Handbook) -> list[str]:
     idle = [r.name for r in handbook.roles if not r.steps and not r.duties and not r.children]
     if idle:
         lines.append(f"既不办理任何步骤、也没有职责和下级的角色（{len(idle)}）：{'、'.join(idle)}")
-    present = words_present({w for t in handbook.terms for w in (t.term, *t.aliases)}, _texts(handbook))
-    unused = [t.term for t in handbook.terms if not present.intersection((t.term, *t.aliases))]
+    present = words_present({w for t in handbook.terms for w in t.names}, _texts(handbook))
+    unused = [t.term for t in handbook.terms if not present.intersection(t.names)]
     if unused:
         lines.append(f"定义了但正文中没有出现的术语（{len(unused)}）：{'、'.join(unused)}")
     unlimited = [

@@ -42,11 +42,7 @@ MAX_WORD = 8  # longer names stay out: a whole-title token would not match a que
 
 def domain_words(handbook: m.Handbook) -> list[str]:
     """Names and aliases of roles and terms that must stay whole words on both sides of search."""
-    words: list[str] = []
-    for role in handbook.roles:
-        words += [role.name, *role.aliases]
-    for term in handbook.terms:
-        words += [term.term, *term.aliases]
+    words = [word for entry in (*handbook.roles, *handbook.terms) for word in entry.names]
     clean = (w.replace(" ", "") for w in words)
     return sorted({w for w in clean if 1 < len(w) <= MAX_WORD and "（" not in w and "(" not in w})
 
@@ -85,9 +81,8 @@ def jieba_taught(handbook: m.Handbook) -> Iterator[None]:
 
 def synonyms(handbook: m.Handbook) -> dict[str, list[str]]:
     """Every name and alias of a role or term, mapped to the entry's other names."""
-    groups = [(r.name, *r.aliases) for r in handbook.roles] + [(t.term, *t.aliases) for t in handbook.terms]
     table: dict[str, list[str]] = {}
-    for names in groups:
+    for names in (entry.names for entry in (*handbook.roles, *handbook.terms)):
         if len(names) < 2:
             continue
         for name in names:
@@ -101,7 +96,7 @@ def page_names(handbook: m.Handbook) -> dict[str, list[str]]:
     link = Linker(0)
     names: dict[str, list[str]] = {}
     for role in handbook.roles:
-        names[link.role(role)] = [role.name, *role.aliases]
+        names[link.role(role)] = list(role.names)
     for procedure in handbook.procedures:
         names[link.procedure(procedure)] = [procedure.name]
     for checklist in handbook.checklists:
@@ -109,7 +104,7 @@ def page_names(handbook: m.Handbook) -> dict[str, list[str]]:
     for topic in handbook.topics:
         names[link.topic(topic)] = [topic.name]
     for term in handbook.terms:
-        names[link.term(term)] = [term.term, *term.aliases]
+        names[link.term(term)] = list(term.names)
     return names
 
 

@@ -116,7 +116,7 @@ def terms_for(handbook: m.Handbook, role: m.Role) -> tuple[m.Term, ...]:
         texts += [procedure.summary, *procedure.notes]
         texts += [f"{step.title}{step.action}{''.join(step.notes)}" for step in procedure.steps]
     text = "".join(texts)
-    return tuple(t for t in handbook.terms if any(word in text for word in (t.term, *t.aliases)))
+    return tuple(t for t in handbook.terms if any(word in text for word in t.names))
 
 
 def reading_path(ctx: Context, role: m.Role) -> str:

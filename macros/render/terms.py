@@ -29,7 +29,7 @@ def term_pattern(terms: tuple[m.Term, ...]) -> tuple[re.Pattern | None, dict[str
     """One regex for all terms and aliases, the longest winning so that 两个责任 wins over 责任.
 
     Cached: every page of a build asks for the same handbook's terms."""
-    words = {word: term for term in terms for word in (term.term, *term.aliases) if len(word) > 1}
+    words = {word: term for term in terms for word in term.names if len(word) > 1}
     if not words:
         return None, {}
     return longest_word_pattern(list(words)), words
