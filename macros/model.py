@@ -234,6 +234,9 @@ class Checklist(_Entity):
     id: str
     name: str
     purpose: str
+    stated_count: int | None = None
+    source_gap: str | None = None
+    score: bool = False
     citations: tuple[Citation, ...] = ()
     roles: tuple[Role, ...] = ()
     items: tuple[ChecklistItem, ...] = ()
@@ -245,6 +248,7 @@ class Term(_Entity):
     term: str
     definition: str
     aliases: tuple[str, ...]
+    editorial_note: str | None = None
     citations: tuple[Citation, ...] = ()
     related: tuple[Term, ...] = ()
 
@@ -281,9 +285,15 @@ class Topic(_Entity):
     date: str | None
     place: str | None
     source_gap: str | None
+    aliases: tuple[str, ...] = ()
+    stated_count: int | None = None
     citations: tuple[Citation, ...] = ()
     roles: tuple[Role, ...] = ()
     procedures: tuple[Procedure, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
 
     @property
     def category_label(self) -> str:

@@ -139,6 +139,7 @@ class _Resolver:
         self.link_terms(citations)
         self.link_topics(citations)
         self.link_courses(citations)
+        self.check_stated_counts()
         self.fill_back_references()
         if info is None or self.problems:
             return None
@@ -184,11 +185,11 @@ class _Resolver:
             "roles": lambda r: m.Role(r.id, r.name, r.kind, r.summary, tuple(r.aliases)),
             "duties": lambda r: m.Duty(r.id, r.title, r.detail, r.source_gap),
             "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes), r.system),
-            "checklists": lambda r: m.Checklist(r.id, r.name, r.purpose),
-            "terms": lambda r: m.Term(r.id, r.term, r.definition, tuple(r.aliases)),
+            "checklists": lambda r: m.Checklist(r.id, r.name, r.purpose, r.stated_count, r.source_gap, r.score),
+            "terms": lambda r: m.Term(r.id, r.term, r.definition, tuple(r.aliases), r.editorial_note),
             "topics": lambda r: m.Topic(r.id, r.name, r.category, r.summary,
                                         tuple(m.TopicItem(i.name, i.detail) for i in r.items), r.date, r.place,
-                                        r.source_gap),
+                                        r.source_gap, tuple(r.aliases), r.stated_count),
             "courses": lambda r: m.Course(r.id, r.name, r.audience, tuple(r.objectives), tuple(r.questions)),
         }
         for kind, make in makers.items():
@@ -404,6 +405,18 @@ class _Resolver:
             _set(course, "citations", cite(entry.raw.cite, entry))
             for kind in ("roles", "procedures", "checklists", "terms", "topics"):
                 _set(course, kind, self.refs(kind, getattr(entry.raw, kind), entry, (kind,), f"课程 '{course_id}' "))
+
+    def check_stated_counts(self) -> None:
+        """A list whose source states how many it has must have that many, unless source_gap says the
+        source gives the number without all the items."""
+        for kind, noun in (("topics", "要点"), ("checklists", "清单")):
+            for entry_id, entry in self.entries[kind].items():
+                raw = entry.raw
+                if raw.stated_count is None or raw.source_gap or raw.stated_count == len(raw.items):
+                    continue
+                self.problem(entry.at("stated_count"),
+                             f"{noun} '{entry_id}' 写明来源所说的数目是 {raw.stated_count}，实际列了 {len(raw.items)} 条。",
+                             "补齐或删去多余的条目；来源只说了数目而没有列全时，写 source_gap 说明。")
 
     def fill_back_references(self) -> None:
         roles = list(self.objects["roles"].values())

@@ -135,6 +135,10 @@ class Procedure(Strict):
     steps: list[Step] = Field(min_length=1)
 
 
+StatedCount = Annotated[int, Field(ge=1, description="来源写明的数目（如“四个清单”为 4）；条目数须与之相同，"
+                                                  "来源只说数目而未列全时写 source_gap")]
+
+
 class ChecklistItem(Strict):
     id: Id
     text: Text
@@ -149,6 +153,9 @@ class Checklist(Strict):
     name: Text
     purpose: Text
     roles: list[Id] = Field(min_length=1, description="使用这份清单的角色")
+    stated_count: StatedCount | None = None
+    source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
+    score: bool = Field(False, description="表格加“得分”栏（来源给出评分项时）")
     cite: Cites
     items: list[ChecklistItem] = Field(min_length=1)
 
@@ -159,6 +166,8 @@ class Term(Strict):
     definition: Text
     aliases: list[Text] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list, description="相关术语的标识")
+    editorial_note: Text | None = Field(
+        None, description="编者注：来源之外的说明（如此后改革已取代的说法），页面上标明“编者注，非来源内容”")
     cite: Cites
 
 
@@ -177,7 +186,8 @@ class Topic(Strict):
     """A named body of guidance from a source: a mechanism, a set of principles, a list of methods..."""
 
     id: Id
-    name: Text
+    name: Text = Field(description="来源自己的名称；另用更清楚的名称时，把来源的名称写进 aliases")
+    aliases: list[Text] = Field(default_factory=list, description="别称（来源的原名等），用于检索")
     category: TopicCategory = Field(
         description="background 背景, function 职能, difficulty 困难, principle 原则, method 方法, "
         "accountability 问责, standard 标准, mechanism 机制, relationship 关系, requirement 要求, "
@@ -185,6 +195,7 @@ class Topic(Strict):
     )
     summary: Text | None = None
     items: list[TopicItem] = Field(default_factory=list)
+    stated_count: StatedCount | None = None
     date: Text | None = Field(None, description="数据与事例的时间（照来源写）")
     place: Text | None = Field(None, description="数据与事例的地区或单位")
     roles: list[Id] = Field(default_factory=list, description="相关角色")

@@ -72,3 +72,58 @@ def test_build_never_reads_the_shared_folder():
     """A user's machine has no ../shared/: nothing in the engine may point there."""
     for path in (PROJECT / "macros").rglob("*.py"):
         assert "shared/" not in Path(path).read_text(encoding="utf-8"), path
+
+
+# Strings the data may share with a source word for word: names of documents, bodies, named lists
+# and slogans carry over; clauses and sentences are written anew (tests/copy_allowlist.yaml).
+COPY_RUN = 20
+
+
+def _plain(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _data_strings(value, path=""):
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _data_strings(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _data_strings(item, f"{path}[{index}]")
+
+
+def copied_strings(data_dir: Path, seed_texts: list[str], allowed: set[str]) -> list[str]:
+    """Every data string sharing COPY_RUN or more consecutive characters with a source."""
+    import yaml
+
+    windows = {text[i : i + COPY_RUN] for text in map(_plain, seed_texts) for i in range(len(text) - COPY_RUN + 1)}
+    found = []
+    for path in sorted(data_dir.rglob("*.yaml")):
+        for where, value in _data_strings(yaml.safe_load(path.read_text(encoding="utf-8"))):
+            text = _plain(value)
+            if text in allowed:
+                continue
+            run = next((text[i : i + COPY_RUN] for i in range(len(text) - COPY_RUN + 1)
+                        if text[i : i + COPY_RUN] in windows), None)
+            if run:
+                found.append(f"{path.relative_to(data_dir)} {where}: …{run}…")
+    return found
+
+
+@pytest.mark.skipif(not SEEDS.is_dir(), reason="来源文件只在开发环境的 ../shared/seeds/ 中")
+def test_no_data_string_copies_a_source_clause():
+    import yaml
+
+    allowed = {_plain(s) for s in yaml.safe_load((Path(__file__).parent / "copy_allowlist.yaml").read_text("utf-8"))}
+    seeds = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    assert copied_strings(PROJECT / "data", seeds, allowed) == []
+
+
+def test_the_copy_check_finds_a_copied_clause(tmp_path):
+    (tmp_path / "x.yaml").write_text("terms:\n- definition: 前言一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑\n", "utf-8")
+    source = "无关。一二三四五六七八九十甲乙丙丁\n戊己庚辛壬癸子丑寅卯。"
+    assert copied_strings(tmp_path, [source], set()) == [
+        "x.yaml terms[0].definition: …一二三四五六七八九十甲乙丙丁戊己庚辛壬癸…"]
+    assert copied_strings(tmp_path, [source], {"前言一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子丑"}) == []

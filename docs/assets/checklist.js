@@ -89,6 +89,11 @@
     return row.querySelector(".hb-checklist-note input");
   };
 
+  /** The score field of a row, on checklists that have a score column (else null). */
+  Checklist.prototype.score = function (row) {
+    return row.querySelector(".hb-score input");
+  };
+
   /** The form's content, or null when everything is empty (then nothing is kept). */
   Checklist.prototype.collect = function () {
     var items = {};
@@ -98,8 +103,10 @@
     this.rows.forEach(function (row) {
       var done = self.tick(row).checked;
       var note = self.note(row).value;
-      if (done || note) {
-        items[row.getAttribute("data-item")] = { done: done, note: note };
+      var scoreField = self.score(row);
+      var score = scoreField ? scoreField.value : "";
+      if (done || note || score) {
+        items[row.getAttribute("data-item")] = score ? { done: done, note: note, score: score } : { done: done, note: note };
         any = true;
       }
     });
@@ -120,6 +127,10 @@
       var saved = items[row.getAttribute("data-item")] || {};
       self.tick(row).checked = saved.done === true;
       self.note(row).value = typeof saved.note === "string" ? saved.note : "";
+      var scoreField = self.score(row);
+      if (scoreField) {
+        scoreField.value = typeof saved.score === "string" ? saved.score : "";
+      }
     });
     this.signs.forEach(function (input) {
       var value = sign[input.getAttribute("data-sign")];
@@ -166,6 +177,9 @@
     var self = this;
     this.rows.forEach(function (row) {
       self.mirror(self.note(row));
+      if (self.score(row)) {
+        self.mirror(self.score(row));
+      }
     });
     this.signs.forEach(function (input) {
       self.mirror(input);
