@@ -17,7 +17,7 @@ from pathlib import Path
 ZIP_PATH = "download/handbook-offline.zip"
 FOLDER = "jjjc-handbook"
 # The sitemap is for search engines and carries the day of the build, which would change the bytes.
-LEFT_OUT = {"sitemap.xml", "sitemap.xml.gz"}
+LEFT_OUT = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 
 
 def write_offline_zip(site_dir: Path, date: str) -> Path:

@@ -69,21 +69,21 @@ def write_schema(target: Path) -> int:
 
 def build_all(data_dir: Path, site_dir: Path) -> int:
     from .bundle import write_offline_zip
-    from .cache import current_handbook
     from .pdf import build_pdfs
-    from .publish import publish
+    from .publish import build_stamp, publish
+    from .render.pages import Build
     from .site import build_site
 
-    # The cached load: the site's macros ask for the same handbook and must not resolve it again.
-    handbook = current_handbook(data_dir)
+    handbook = load_handbook(data_dir)
+    build = Build(handbook, build_stamp(PROJECT, handbook.info.date))
     # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
     # build) never share it, and the final rename stays on one file system, so it is atomic.
     site_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.stage-", dir=site_dir.parent))
     try:
         new_site = stage / "site"
-        build_site(handbook, data_dir, PROJECT, stage, new_site)
-        build_pdfs(handbook, new_site / "pdf")
+        build_site(build, PROJECT, stage, new_site)
+        build_pdfs(build, new_site / "pdf")
         write_offline_zip(new_site, handbook.info.date)
         publish(new_site, site_dir)
     finally:

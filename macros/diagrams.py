@@ -31,7 +31,7 @@ class _Box:
 
 
 # Closing punctuation never starts a line (Chinese line-breaking rule); it stays on the line before.
-CLOSING = set("，。、；：！？）」』”’》〉】")
+CLOSING = frozenset("，。、；：！？）」』”’》〉】")
 
 
 def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = 3) -> list[str]:
@@ -50,14 +50,8 @@ def wrap(text: str, width: int = CHARS_PER_LINE, lines: int = 3) -> list[str]:
 
 
 def transitions(procedure: m.Procedure) -> list[tuple[m.Step, m.Step, str | None]]:
-    """Every arrow: explicit next steps, or the following step when none is given."""
-    arrows = []
-    for index, step in enumerate(procedure.steps):
-        if step.next:
-            arrows += [(step, t.step, t.when) for t in step.next]
-        elif not step.end and index + 1 < len(procedure.steps):
-            arrows.append((step, procedure.steps[index + 1], None))
-    return arrows
+    """Every arrow of the flow (Step.following)."""
+    return [(step, t.step, t.when) for step in procedure.steps for t in step.following]
 
 
 def swimlane_svg(procedure: m.Procedure) -> str:

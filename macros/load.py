@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import yaml
 
@@ -50,7 +51,7 @@ class LoadedFile:
 
 
 # Known PyYAML scanner/parser messages, said in the editors' language.
-_YAML_MESSAGES = {
+_YAML_MESSAGES = MappingProxyType({
     "found character '\\t' that cannot start any token": (
         "这里有制表符（Tab），YAML 只能用空格缩进。",
         "把 Tab 换成空格；建议在编辑器中设置“用空格代替 Tab”。",
@@ -74,7 +75,7 @@ _YAML_MESSAGES = {
         "同一列表的各项必须左对齐。",
     ),
     "found unexpected end of stream": ("文件意外结束。", "检查引号或括号是否成对。"),
-}
+})
 
 
 def load_folder(data_dir: Path, display_root: Path | None = None) -> tuple[list[LoadedFile], list[Problem]]:

@@ -13,7 +13,10 @@ from types import MappingProxyType
 
 
 class _Entity:
-    """Short reprs: the objects reference each other in cycles."""
+    """Short reprs: the objects reference each other in cycles. `noun` names the kind of entry for
+    readers (角色, 程序…) wherever an entry is labelled: links, the coverage page, messages."""
+
+    noun: str = ""
 
     def __repr__(self) -> str:
         key = getattr(self, "id", None) or getattr(self, "title", "")
@@ -22,6 +25,9 @@ class _Entity:
 
 # Shown wherever a step's actor would be, when the source does not name one.
 UNASSIGNED_LABEL = "来源未明确承办"
+
+# The parts a role plays in a step or procedure, strongest first (a step's first role leads it).
+PART_LEAD, PART_APPROVE, PART_TAKE = PARTS = ("牵头", "审批", "参与")
 
 # In the order a newcomer meets them (the navigation and the roles index group by kind).
 ROLE_KIND_LABELS = MappingProxyType(
@@ -54,6 +60,7 @@ class Section(_Entity):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Source(_Entity):
+    noun = "来源"
     id: str
     file: str
     title: str
@@ -96,6 +103,7 @@ def cited_sources(*citation_lists: tuple[Citation, ...]) -> tuple[Source, ...]:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Role(_Entity):
+    noun = "角色"
     id: str
     name: str
     kind: str
@@ -124,15 +132,25 @@ class Role(_Entity):
             seen.setdefault(step.procedure.id, step.procedure)
         return tuple(seen.values())
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """The entry's own prose (one place says what an entry's text is: glossary use, reading paths)."""
+        return (self.summary or "",)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Duty(_Entity):
+    noun = "职责"
     id: str
     title: str
     detail: str | None
     source_gap: str | None
     citations: tuple[Citation, ...] = ()
     role: Role = None  # type: ignore[assignment]
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.title, self.detail or "")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -158,6 +176,7 @@ class Transition(_Entity):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Step(_Entity):
+    noun = "步骤"
     id: str
     number: int
     title: str
@@ -183,12 +202,33 @@ class Step(_Entity):
         return not self.roles
 
     @property
-    def anchor(self) -> str:
-        return f"step-{self.id}"
+    def following(self) -> tuple[Transition, ...]:
+        """Where the flow goes after this step: its explicit next steps; without them the step that
+        follows in the list, unless this one ends the flow or is the last."""
+        if self.next:
+            return self.next
+        steps = self.procedure.steps
+        position = steps.index(self)
+        if self.end or position + 1 == len(steps):
+            return ()
+        return (Transition(steps[position + 1], None),)
+
+    def part_of(self, role: Role) -> str:
+        """The part a role plays in this step: 牵头 > 审批 > 参与, or ''."""
+        if role is self.lead:
+            return PART_LEAD
+        if role in self.approved_by:
+            return PART_APPROVE
+        return PART_TAKE if role in self.roles else ""
+
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.title, self.action, *self.notes, self.condition or "")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Procedure(_Entity):
+    noun = "程序"
     id: str
     name: str
     summary: str
@@ -209,13 +249,30 @@ class Procedure(_Entity):
                 seen.setdefault(role.id, role)
         return tuple(seen.values())
 
+    def part_of(self, role: Role) -> str:
+        """The strongest part a role plays in the procedure (its owner leads it), or ''."""
+        if role is self.owner:
+            return PART_LEAD
+        parts = {step.part_of(role) for step in self.steps}
+        return next((part for part in PARTS if part in parts), "")
+
     @property
     def time_limited_steps(self) -> tuple[Step, ...]:
         return tuple(step for step in self.steps if step.time_limit)
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Its summary, trigger and notes, and the text of every step."""
+        return (self.summary, self.trigger or "", *self.notes, *(t for step in self.steps for t in step.texts))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ChecklistItem(_Entity):
+    noun = "清单条目"
     id: str
     number: int
     text: str
@@ -223,14 +280,13 @@ class ChecklistItem(_Entity):
     procedure: Procedure | None = None
     step: Step | None = None
     duty: Duty | None = None
+    checklist: Checklist = field(repr=False, default=None)  # type: ignore[assignment]
 
-    @property
-    def anchor(self) -> str:
-        return f"item-{self.id}"
 
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Checklist(_Entity):
+    noun = "清单"
     id: str
     name: str
     purpose: str
@@ -241,9 +297,18 @@ class Checklist(_Entity):
     roles: tuple[Role, ...] = ()
     items: tuple[ChecklistItem, ...] = ()
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.purpose, *(item.text for item in self.items))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return (self.name,)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Term(_Entity):
+    noun = "术语"
     id: str
     term: str
     definition: str
@@ -277,6 +342,7 @@ class TopicItem(_Entity):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Topic(_Entity):
+    noun = "要点"
     id: str
     name: str
     category: str
@@ -299,6 +365,10 @@ class Topic(_Entity):
     def category_label(self) -> str:
         return TOPIC_CATEGORY_LABELS[self.category]
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        return (self.name, self.summary or "", *(f"{i.name}{i.detail or ''}" for i in self.items))
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Mention(_Entity):
@@ -318,6 +388,7 @@ class Mention(_Entity):
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Course(_Entity):
+    noun = "课程"
     id: str
     name: str
     audience: str

@@ -5,73 +5,96 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 from . import model as m
 from .errors import BuildError, LogCollector
-from .render import Context, PrintLinker, environment
+from .render import Output, PrintLinker, cjk_number
+from .render.pages import Build
 from .selftest import self_test
 
 PRINT_DIR = Path(__file__).parent / "print"
+
+
+# Chapter titles, the same in the handbook (numbered) and in course packs.
+CHAPTER_TITLES = MappingProxyType({
+    "roles": "角色与职责", "procedures": "工作程序", "checklists": "检查清单", "topics": "工作要点",
+    "terms": "术语表", "sources": "来源文献",
+})
+# Chapters whose entries the handbook's table of contents lists one by one.
+LISTED_IN_CONTENTS = frozenset({"procedures", "checklists"})
 
 
 @dataclass(frozen=True)
 class Chapter:
     title: str
     anchor: str
-    entries: tuple[tuple[str, str], ...] = ()
+    # (group label or None, group anchor or None, entries): each entry through its own template
+    groups: tuple[tuple[str | None, str | None, tuple], ...] = ()
+    toc: tuple[tuple[str, str], ...] = ()
 
 
-def chapters(handbook: m.Handbook) -> list[Chapter]:
-    """The table of contents: chapters, and procedures within their chapter."""
-    return [
-        Chapter("第一章　角色与职责", "chapter-roles"),
-        Chapter("第二章　工作程序", "chapter-procedures",
-                tuple((p.name, f"procedure-{p.id}") for p in handbook.procedures)),
-        Chapter("第三章　检查清单", "chapter-checklists",
-                tuple((c.name, f"checklist-{c.id}") for c in handbook.checklists)),
-        Chapter("第四章　工作要点", "chapter-topics",
-                tuple((label, f"category-{key}") for key, label in handbook.topic_categories)),
-        Chapter("第五章　术语表", "chapter-terms"),
-        Chapter("第六章　来源文献", "chapter-sources"),
-        Chapter("术语索引", "chapter-index"),
-    ]
+def chapters(handbook: m.Handbook, link: PrintLinker, course: m.Course | None = None) -> list[Chapter]:
+    """The chapters of the handbook, or of a course pack (its modules only, unnumbered)."""
+    result = []
+    for kind, title in CHAPTER_TITLES.items():
+        if course is None:
+            entries = getattr(handbook, kind)
+            title = f"第{cjk_number(len(result) + 1)}章　{title}"
+        else:
+            entries = getattr(course, kind, ())
+        if not entries:
+            continue
+        if kind == "topics" and course is None:
+            groups = tuple((label, f"category-{key}", handbook.topics_in(key)) for key, label in handbook.topic_categories)
+            toc = tuple((label, anchor) for label, anchor, _entries in groups)
+        else:
+            groups = ((None, None, tuple(entries)),)
+            toc = tuple((e.name, link.anchor(e)) for e in entries) if kind in LISTED_IN_CONTENTS else ()
+        result.append(Chapter(title, f"chapter-{kind}", groups, toc if course is None else ()))
+    return result
 
 
-def _print_document(handbook: m.Handbook, template: str, stylesheet: str, linker: PrintLinker | None = None,
+INDEX_CHAPTER = Chapter("术语索引", "chapter-index")
+
+
+def _print_document(build: Build, template: str, stylesheet: str, present: set[str] | None = None,
                     **values: object) -> str:
-    ctx = Context(handbook, linker or PrintLinker())
+    out = Output.for_print(build.handbook, present)
     css = (PRINT_DIR / stylesheet).read_text(encoding="utf-8")
-    return environment().get_template(template).render(ctx=ctx, h=handbook, link=ctx.link, css=css, **values)
+    return build.env.get_template(template).render(out=out, h=build.handbook, css=css, **values)
 
 
-def print_html(handbook: m.Handbook) -> str:
+def print_html(build: Build) -> str:
+    handbook = build.handbook
     # Ordered by code point: terms sharing a first character stand together.
     index_terms = sorted(handbook.terms, key=lambda t: t.term)
-    return _print_document(handbook, "handbook.html", "handbook.css", chapters=chapters(handbook),
-                           index_terms=index_terms)
+    return _print_document(build, "handbook.html", "handbook.css", chapters=chapters(handbook, PrintLinker()),
+                           index_chapter=INDEX_CHAPTER, index_terms=index_terms)
 
 
 def course_anchors(course: m.Course) -> set[str]:
     """The anchors a course pack contains; links to anything else go to the full handbook."""
-    anchors = {f"role-{r.id}" for r in course.roles} | {f"duty-{d.id}" for r in course.roles for d in r.duties}
-    anchors |= {f"procedure-{p.id}" for p in course.procedures}
-    anchors |= {f"{p.id}-{s.anchor}" for p in course.procedures for s in p.steps}
-    anchors |= {f"checklist-{c.id}" for c in course.checklists} | {f"term-{t.id}" for t in course.terms}
-    return anchors | {f"topic-{t.id}" for t in course.topics}
+    link = PrintLinker()
+    entries = [*course.roles, *(d for r in course.roles for d in r.duties), *course.procedures,
+               *(s for p in course.procedures for s in p.steps), *course.checklists,
+               *(i for c in course.checklists for i in c.items), *course.terms, *course.topics]
+    return {link.anchor(entry) for entry in entries}
 
 
-def course_html(handbook: m.Handbook, course: m.Course) -> str:
-    return _print_document(handbook, "course.html", "handbook.css", PrintLinker(course_anchors(course)),
-                           course=course, questions=self_test(course))
+def course_html(build: Build, course: m.Course, questions: list) -> str:
+    present = course_anchors(course)
+    return _print_document(build, "course_pack.html", "handbook.css", present, course=course,
+                           chapters=chapters(build.handbook, PrintLinker(present), course), questions=questions)
 
 
-def answers_html(handbook: m.Handbook, course: m.Course) -> str:
-    return _print_document(handbook, "answers.html", "handbook.css", PrintLinker(set()), course=course,
-                           questions=self_test(course))
+def answers_html(build: Build, course: m.Course, questions: list) -> str:
+    return _print_document(build, "answers.html", "handbook.css", set(), course=course, questions=questions)
 
 
-def checklist_html(handbook: m.Handbook, checklist: m.Checklist) -> str:
-    return _print_document(handbook, "checklist_form.html", "checklist_form.css", checklist=checklist)
+def checklist_html(build: Build, checklist: m.Checklist) -> str:
+    # A form stands alone: what it links to is in the handbook PDF beside it.
+    return _print_document(build, "checklist_form.html", "checklist_form.css", set(), checklist=checklist)
 
 
 def write_pdf(html: str, target: Path) -> None:
@@ -86,14 +109,16 @@ def write_pdf(html: str, target: Path) -> None:
         raise BuildError("PDF 生成时出现警告（视为错误）：\n" + "\n".join(collector.messages))
 
 
-def build_pdfs(handbook: m.Handbook, pdf_dir: Path) -> list[Path]:
+def build_pdfs(build: Build, pdf_dir: Path) -> list[Path]:
     """The handbook, one fill-in form per checklist, and per course its pack and answer key."""
-    documents = {pdf_dir / "handbook.pdf": print_html(handbook)}
+    handbook = build.handbook
+    documents = {pdf_dir / "handbook.pdf": print_html(build)}
     for checklist in handbook.checklists:
-        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = checklist_html(handbook, checklist)
+        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = checklist_html(build, checklist)
     for course in handbook.courses:
-        documents[pdf_dir / "courses" / f"{course.id}.pdf"] = course_html(handbook, course)
-        documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = answers_html(handbook, course)
+        questions = self_test(course)
+        documents[pdf_dir / "courses" / f"{course.id}.pdf"] = course_html(build, course, questions)
+        documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = answers_html(build, course, questions)
     for target, html in documents.items():
         write_pdf(html, target)
         # A laid-out document is a large web of cycles; free it before laying out the next, or the

@@ -56,18 +56,5 @@ def words_present(words: set[str], text: str) -> set[str]:
 
 
 def _texts(handbook: m.Handbook) -> str:
-    parts: list[str] = []
-    for role in handbook.roles:
-        parts += [role.summary or ""]
-    for duty in handbook.duties:
-        parts += [duty.title, duty.detail or ""]
-    for procedure in handbook.procedures:
-        parts += [procedure.summary, procedure.trigger or "", *procedure.notes]
-        for step in procedure.steps:
-            parts += [step.title, step.action, *step.notes, step.condition or ""]
-    for checklist in handbook.checklists:
-        parts += [checklist.purpose, *(item.text for item in checklist.items)]
-    for topic in handbook.topics:
-        parts += [topic.name, topic.summary or "", *(f"{i.name}{i.detail or ''}" for i in topic.items)]
-    return "\n".join(parts)
-
+    entries = (*handbook.roles, *handbook.duties, *handbook.procedures, *handbook.checklists, *handbook.topics)
+    return "\n".join(text for entry in entries for text in entry.texts)

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import model as m
@@ -18,16 +19,12 @@ from .errors import DataError, Problem, did_you_mean
 from .load import LoadedFile, NodePath, load_folder
 from .shape import check_shape
 
-KIND_NAMES = {
-    "sources": "来源",
-    "roles": "角色",
-    "duties": "职责",
-    "procedures": "程序",
-    "checklists": "清单",
-    "terms": "术语",
-    "topics": "要点",
-    "courses": "课程",
-}
+# The data file's key for each kind of entry, and the readers' name for it.
+KIND_NAMES = MappingProxyType({
+    key: cls.noun for key, cls in (
+        ("sources", m.Source), ("roles", m.Role), ("duties", m.Duty), ("procedures", m.Procedure),
+        ("checklists", m.Checklist), ("terms", m.Term), ("topics", m.Topic), ("courses", m.Course))
+})
 
 
 def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
@@ -312,7 +309,7 @@ class _Resolver:
         A step without `next` leads to the following step; the last step, or one marked `end`, ends it.
         """
         ordered = list(steps.values())
-        successors = {step.id: self._successors(step, ordered) for step in ordered}
+        successors = {step.id: [t.step for t in step.following] for step in ordered}
         reached = self._closure(ordered[:1], successors)
         predecessors: dict[str, list[m.Step]] = {step.id: [] for step in ordered}
         for step in ordered:
@@ -329,13 +326,6 @@ class _Resolver:
                 self.problem(entry.at("steps", index, "id"),
                              f"程序 '{procedure.id}' 的步骤 '{raw.id}' 陷入循环，走不到流程结束。",
                              "给循环中的某一步加上通向循环之外的 next，或标明 end: true。")
-
-    @staticmethod
-    def _successors(step: m.Step, ordered: list[m.Step]) -> list[m.Step]:
-        if step.next:
-            return [t.step for t in step.next]
-        position = ordered.index(step)
-        return [] if step.end or position + 1 == len(ordered) else [ordered[position + 1]]
 
     @staticmethod
     def _closure(start: list[m.Step], edges: dict[str, list[m.Step]]) -> set[str]:
@@ -366,7 +356,7 @@ class _Resolver:
                 step = self._item_step(item, procedure, entry, path)
                 duty = self.ref("duties", item.duty, entry, (*path, "duty"), context)
                 citations = cite(item.cite, entry, path) if item.cite else checklist.citations
-                items.append(m.ChecklistItem(item.id, len(items) + 1, item.text, citations, procedure, step, duty))
+                items.append(m.ChecklistItem(item.id, len(items) + 1, item.text, citations, procedure, step, duty, checklist))
             _set(checklist, "items", tuple(items))
 
     def _item_step(self, item: s.ChecklistItem, procedure: m.Procedure | None, entry: _Entry, path) -> m.Step | None:

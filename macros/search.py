@@ -10,16 +10,17 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import MappingProxyType
 
 from . import model as m
 from .render import Linker
 
 # Question words and particles a newcomer types around the words that matter. Dropped from a query
 # when the segmenter cuts them out as words of their own (so 要点 keeps its 要, 目的 its 的).
-QUESTION_WORDS = ["请问", "一下", "是什么意思", "什么意思", "是什么", "有什么", "有哪些", "有多少", "多长时间", "多长", "多久", "多少", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪儿", "哪里", "哪", "几个", "几项", "几家", "几种", "几", "由谁", "是谁", "谁", "是否", "能否", "能不能", "可不可以", "可以", "需要", "应该", "应当", "要", "吗", "呢", "吧", "啊", "呀", "了", "的", "是", "有", "在", "和", "与", "及", "或", "把", "被", "对", "给", "都", "也", "还", "就", "又", "么"]
+QUESTION_WORDS = ("请问", "一下", "是什么意思", "什么意思", "是什么", "有什么", "有哪些", "有多少", "多长时间", "多长", "多久", "多少", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪儿", "哪里", "哪", "几个", "几项", "几家", "几种", "几", "由谁", "是谁", "谁", "是否", "能否", "能不能", "可不可以", "可以", "需要", "应该", "应当", "要", "吗", "呢", "吧", "啊", "呀", "了", "的", "是", "有", "在", "和", "与", "及", "或", "把", "被", "对", "给", "都", "也", "还", "就", "又", "么")
 # Everyday words a newcomer types, and the handbook's words for the same thing. General vocabulary,
 # not answers: extend it when readers' questions miss for want of a word (make test shows the misses).
-EVERYDAY_WORDS = {
+EVERYDAY_WORDS = MappingProxyType({
     "县里": ["县级"], "市里": ["市级"], "省里": ["省级"], "区里": ["区级"],
     "举报信": ["信访件", "信访举报"], "告状": ["信访", "举报"], "投诉": ["信访", "举报"],
     "一把手": ["主要负责人", "主要负责同志"], "头儿": ["负责人"], "领头": ["牵头"], "带头": ["牵头"],
@@ -29,7 +30,7 @@ EVERYDAY_WORDS = {
     "汇报": ["报告", "报送"], "案子": ["案件"], "查案": ["办案", "查办"], "贪腐": ["腐败"], "贪污": ["腐败"],
     "收尾": ["归档", "归案"], "存档": ["归档"], "期限": ["时限"], "截止": ["时限"],
     "犯错": ["失误", "错误"], "冤枉": ["不实举报", "诬告"], "说清楚": ["澄清"],
-}
+})
 # Pages about the handbook itself: they mention everything and answer nothing, so they rank last.
 DEMOTED_PAGES = ("coverage.html", "sources.html")
 # Pages that list entries with their summaries: below the entries themselves.
@@ -94,18 +95,8 @@ def synonyms(handbook: m.Handbook) -> dict[str, list[str]]:
 def page_names(handbook: m.Handbook) -> dict[str, list[str]]:
     """Search locations of entry pages and sections, with the names a query may use for them."""
     link = Linker(0)
-    names: dict[str, list[str]] = {}
-    for role in handbook.roles:
-        names[link.role(role)] = list(role.names)
-    for procedure in handbook.procedures:
-        names[link.procedure(procedure)] = [procedure.name]
-    for checklist in handbook.checklists:
-        names[link.checklist(checklist)] = [checklist.name]
-    for topic in handbook.topics:
-        names[link.topic(topic)] = [topic.name]
-    for term in handbook.terms:
-        names[link.term(term)] = list(term.names)
-    return names
+    entries = (*handbook.roles, *handbook.procedures, *handbook.checklists, *handbook.topics, *handbook.terms)
+    return {link.link(entry): list(entry.names) for entry in entries}
 
 
 def material_worker(theme_dir: Path) -> str:
@@ -124,7 +115,7 @@ def query_data_script(handbook: m.Handbook, theme_dir: Path) -> str:
         "words": domain_words(handbook),
         "questionWords": QUESTION_WORDS,
         "synonyms": synonyms(handbook),
-        "everyday": EVERYDAY_WORDS,
+        "everyday": dict(EVERYDAY_WORDS),
         "names": page_names(handbook),
         "demoted": list(DEMOTED_PAGES),
         "listings": list(LISTING_PAGES),

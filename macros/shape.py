@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+from types import MappingProxyType
 
 from pydantic import BaseModel, ValidationError
 
@@ -11,7 +12,7 @@ from .errors import Problem, did_you_mean
 from .load import LoadedFile
 from .schema import ID_PATTERN, DataFile
 
-_TYPE_NAMES = {
+_TYPE_NAMES = MappingProxyType({
     str: "文本",
     int: "整数",
     float: "数字",
@@ -21,7 +22,7 @@ _TYPE_NAMES = {
     type(None): "空值",
     datetime.date: "日期",
     datetime.datetime: "日期时间",
-}
+})
 
 
 def check_shape(

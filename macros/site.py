@@ -8,6 +8,7 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 
 import material
 from mkdocs.commands.build import build as mkdocs_build
@@ -17,7 +18,9 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
 from .errors import BuildError, LogCollector
+from .render.pages import Build
 from .search import jieba_taught, query_data_script
+from .site_macros import BUILD_KEY
 
 THEME_DIR = Path(material.__file__).parent / "templates"
 
@@ -27,7 +30,6 @@ class Generated:
     """A folder of generated pages: the nav entry '<folder>/index.md' in mkdocs.yml becomes a section
     holding the index and one page per entry, in groups (None: one ungrouped list)."""
 
-    macro: str
     groups: Callable[[m.Handbook], tuple[tuple[str | None, tuple]]]
     title: Callable[[object], str]
     # Roles, procedures and topics are what a newcomer searches for; rank them above pages that merely
@@ -38,21 +40,22 @@ class Generated:
         return [entry for _label, group in self.groups(handbook) for entry in group]
 
 
-GENERATED = {
-    "roles": Generated("role_page", lambda h: h.roles_by_kind(), lambda r: r.name, 3),
-    "procedures": Generated("procedure_page", lambda h: h.procedures_by_system(), lambda p: p.name, 3),
-    "checklists": Generated("checklist_page", lambda h: ((None, h.checklists),), lambda c: c.name, 1),
-    "topics": Generated("topic_page", lambda h: h.topics_by_category(), lambda t: t.name, 2),
-    "courses": Generated("course_page", lambda h: ((None, h.courses),), lambda c: c.name, 1),
-}
+GENERATED = MappingProxyType({
+    "roles": Generated(lambda h: h.roles_by_kind(), lambda r: r.name, 3),
+    "procedures": Generated(lambda h: h.procedures_by_system(), lambda p: p.name, 3),
+    "checklists": Generated(lambda h: ((None, h.checklists),), lambda c: c.name, 1),
+    "topics": Generated(lambda h: h.topics_by_category(), lambda t: t.name, 2),
+    "courses": Generated(lambda h: ((None, h.courses),), lambda c: c.name, 1),
+})
 # A section with more entries than this lists only its index page in the navigation (the index
 # lists them all): Material writes the whole navigation into every page, so a full one would make
 # each page, and the build, grow with the square of the handbook.
 NAV_ENTRY_LIMIT = 100
 
 
-def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool = False) -> None:
-    """Copy (or symlink, for live preview) docs/ into stage and add the generated pages."""
+def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
+    """Write the finished pages into stage: every page of docs/ with its macros expanded, one page
+    per role, procedure, checklist, topic and course, and the search data. Other files are copied."""
     if stage.exists():
         shutil.rmtree(stage)
     for src in sorted(docs_dir.rglob("*")):
@@ -61,19 +64,19 @@ def stage_docs(handbook: m.Handbook, docs_dir: Path, stage: Path, *, link: bool 
             target.mkdir(parents=True, exist_ok=True)
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        if link:
-            target.symlink_to(src.resolve())
+        if src.suffix == ".md":
+            depth = len(src.relative_to(docs_dir).parts) - 1
+            target.write_text(build.written_page(src.read_text(encoding="utf-8"), depth), encoding="utf-8")
         else:
             shutil.copy2(src, target)
     for folder, section in GENERATED.items():
         (stage / folder).mkdir(parents=True, exist_ok=True)
-        for entry in section.entries(handbook):
+        for entry in section.entries(build.handbook):
             front_matter = f"---\nsearch:\n  boost: {section.boost}\n---\n"
-            page = f"{front_matter}{{{{ {section.macro}('{entry.id}') }}}}\n"
-            (stage / folder / f"{entry.id}.md").write_text(page, encoding="utf-8")
+            (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)
-    (workers / "search-data.js").write_text(query_data_script(handbook, THEME_DIR), encoding="utf-8")
+    (workers / "search-data.js").write_text(query_data_script(build.handbook, THEME_DIR), encoding="utf-8")
 
 
 def nav_title(text: str) -> str:
@@ -106,31 +109,30 @@ def nav_groups(section: Generated, folder: str, handbook: m.Handbook) -> list:
     return nav
 
 
-def build_site(handbook: m.Handbook, data_dir: Path, project: Path, stage: Path, site_dir: Path) -> None:
+def build_site(build: Build, project: Path, stage: Path, site_dir: Path) -> None:
     """Build the site into site_dir (strict: any warning fails the build)."""
     config_file = project / "mkdocs.yml"
     docs = stage / "docs"
-    stage_docs(handbook, project / "docs", docs)
-    config = site_config(handbook, data_dir, config_file, docs_dir=str(docs), site_dir=str(site_dir), strict=True)
-    with LogCollector("mkdocs") as warnings, jieba_taught(handbook):
+    stage_docs(build, project / "docs", docs)
+    config = site_config(build, config_file, docs_dir=str(docs), site_dir=str(site_dir), strict=True)
+    with LogCollector("mkdocs") as warnings, jieba_taught(build.handbook):
         try:
             mkdocs_build(config)
         except (Abort, ConfigurationError) as exc:
             raise BuildError(f"网站生成失败：{exc}") from exc
-        except SystemExit as exc:  # mkdocs-macros exits on a page error (on_error_fail)
+        except SystemExit as exc:  # mkdocs-macros exits on an error in a page that opted in (on_error_fail)
             raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
 
 
-def site_config_overrides(handbook: m.Handbook, data_dir: Path, config_file: Path) -> dict:
-    """Settings that differ from mkdocs.yml: the expanded nav and the data folder for the pages' macros."""
+def site_config_overrides(build: Build, config_file: Path) -> dict:
+    """Settings that differ from mkdocs.yml: the navigation with one entry per generated page, and
+    the build, whose macros the mkdocs-macros adapter registers."""
     with config_file.open("rb") as fd:
         raw = yaml_load(fd)
-    extra = {**raw.get("extra", {}), "handbook_data": str(data_dir.resolve())}
-    return {"nav": expand_nav(raw["nav"], handbook), "extra": extra}
+    return {"nav": expand_nav(raw["nav"], build.handbook), "extra": {**raw.get("extra", {}), BUILD_KEY: build}}
 
 
-def site_config(handbook: m.Handbook, data_dir: Path, config_file: Path, **settings):
-    overrides = site_config_overrides(handbook, data_dir, config_file)
-    return load_config(config_file=str(config_file), **overrides, **settings)
+def site_config(build: Build, config_file: Path, **settings):
+    return load_config(config_file=str(config_file), **site_config_overrides(build, config_file), **settings)

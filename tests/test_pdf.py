@@ -63,8 +63,9 @@ def test_table_of_contents_has_page_numbers(pdf):
 
 def test_same_data_gives_identical_bytes(tmp_path, handbook):
     from macros.pdf import print_html, write_pdf
+    from macros.render.pages import Build
 
-    html = print_html(handbook)
+    html = print_html(Build(handbook, handbook.info.date))
     write_pdf(html, tmp_path / "a.pdf")
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -147,8 +148,11 @@ def test_site_links_checklist_and_course_pdfs(built_site, handbook):
 
 def test_course_pdf_is_reproducible(tmp_path, handbook):
     from macros.pdf import course_html, write_pdf
+    from macros.render.pages import Build
+    from macros.selftest import self_test
 
-    html = course_html(handbook, handbook.course("stationed-groups"))
+    course = handbook.course("stationed-groups")
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
     write_pdf(html, tmp_path / "a.pdf")
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -179,6 +183,7 @@ def test_entries_may_reuse_step_and_item_ids_of_other_entries(tmp_path):
     which fails the build). The benchmark's generator makes such data: two copies of every entry."""
     from bench.generate import generate
     from macros.pdf import print_html, write_pdf
+    from macros.render.pages import Build
     from macros.resolve import load_handbook
 
     from .conftest import FIXTURES
@@ -187,4 +192,4 @@ def test_entries_may_reuse_step_and_item_ids_of_other_entries(tmp_path):
     handbook = load_handbook(data)
     assert len(handbook.checklists) == 2
     assert handbook.checklists[0].items[0].id == handbook.checklists[1].items[0].id
-    write_pdf(print_html(handbook), tmp_path / "handbook.pdf")
+    write_pdf(print_html(Build(handbook, handbook.info.date)), tmp_path / "handbook.pdf")

@@ -69,7 +69,8 @@ def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path, monkeypatch
     """Above NAV_ENTRY_LIMIT a section lists only its index; its pages then take their titles from
     the page itself, which must stay text too."""
     from macros import site
-    from macros.cache import current_handbook
+    from macros.render.pages import Build
+    from macros.resolve import load_handbook
 
     data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     roles = data / "roles.yaml"
@@ -77,7 +78,8 @@ def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path, monkeypatch
                      encoding="utf-8")
     monkeypatch.setattr(site, "NAV_ENTRY_LIMIT", 0)
     out = tmp_path / "site"
-    site.build_site(current_handbook(data), data, PROJECT, tmp_path / "stage", out)
+    handbook = load_handbook(data)
+    site.build_site(Build(handbook, handbook.info.date), PROJECT, tmp_path / "stage", out)
     role = (out / "roles" / "case-trial-office.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in role and "49审理室" not in role
     title = role[role.index("<title>") : role.index("</title>")]

@@ -9,7 +9,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from macros.model import UNASSIGNED_LABEL
-from macros.render import Context, Linker, pages
+from macros.render import anchor
+from macros.render.pages import Build
 
 
 class _Links(HTMLParser):
@@ -61,9 +62,9 @@ def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, 
     parsed = parse(page)
     positions = []
     for step in procedure.steps:
-        assert step.anchor in parsed.ids
-        positions.append(text.index(f'id="{step.anchor}"'))
-        assert step.action in text
+        assert anchor(step) in parsed.ids
+        positions.append(text.index(f'id="{anchor(step)}"'))
+        assert step.action in re.sub(r"</?abbr[^>]*>", "", text)  # glossary terms are marked in it
     assert positions == sorted(positions)
     assert ("a", "../roles/accountability-team.html") in parsed.refs
     assert "来源未规定" in text
@@ -161,8 +162,8 @@ def test_yaml_text_is_escaped(tmp_path):
     roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", "name: '<script>alert(1)</script>审理室'"),
                      encoding="utf-8")
     handbook = load_handbook(data)
-    ctx = Context(handbook, Linker(1))
-    out = pages.role_page(ctx, handbook.role("case-trial-office")) + pages.procedure_page(ctx, handbook.procedure("sample"))
+    build = Build(handbook, "2026-01-01")
+    out = build.entry_page(handbook.role("case-trial-office")) + build.entry_page(handbook.procedure("sample"))
     assert "<script>" not in out
     assert "&lt;script&gt;alert" in out
 
@@ -205,7 +206,7 @@ def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_pa
     procedure = handbook.procedure("sample")
     step = next(s for s in procedure.steps if s.unassigned)
     assert step.lead is None and handbook.role("case-trial-office") not in procedure.roles
-    page = pages.procedure_page(Context(handbook, Linker(1)), procedure)
+    page = Build(handbook, "2026-01-01").entry_page(procedure)
     assert page.count(UNASSIGNED_LABEL) == 3  # the step table, the swimlane and the step itself
     svg = swimlane_svg(procedure)
     assert svg.count('<rect x="') - svg.count("hb-swimlane-step") == 2  # two lanes: the office and the unnamed
@@ -218,26 +219,40 @@ def test_time_limit_table_lists_every_stated_limit(built_site, handbook):
     for procedure in handbook.procedures:
         for step in procedure.time_limited_steps:
             assert step.time_limit.limit in page
-            assert f"{procedure.id}.html#{step.anchor}" in page
+            assert f"{procedure.id}.html#{anchor(step)}" in page
     assert "十个工作日内" in page and "视为没有不同意见" in page
 
 
 def test_responsibility_matrix(built_site):
-    from macros.render.pages import involvement
-
     page = (built_site / "matrix.html").read_text(encoding="utf-8")
     assert "责任追究组" in page and "牵头" in page and "审批" in page
-    assert involvement is not None
 
 
 def test_involvement_ranks_lead_over_approval(handbook):
-    from macros.render.pages import involvement
-
     accident = handbook.procedure("accident-investigation")
-    assert involvement(handbook.role("accountability-team"), accident) == "牵头"
-    assert involvement(handbook.role("commission-leadership"), accident) == "审批"
-    assert involvement(handbook.role("case-trial-office"), accident) == "参与"
-    assert involvement(handbook.role("inspection-team"), accident) == ""
+    assert accident.part_of(handbook.role("accountability-team")) == "牵头"
+    assert accident.part_of(handbook.role("commission-leadership")) == "审批"
+    assert accident.part_of(handbook.role("case-trial-office")) == "参与"
+    assert accident.part_of(handbook.role("inspection-team")) == ""
+
+
+def test_a_role_that_leads_and_approves_a_step_is_shown_as_leading_it_everywhere(tmp_path):
+    """The matrix and the role page agree: 牵头 ranks over 审批 in a step as in a procedure."""
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    sample = data / "procedures" / "sample.yaml"
+    text = sample.read_text(encoding="utf-8")
+    sample.write_text(text.replace("roles: [case-trial-office]", "roles: [case-trial-office]\n        approved_by: [case-trial-office]", 1),
+                      encoding="utf-8")
+    handbook = load_handbook(data)
+    role = handbook.role("case-trial-office")
+    step = next(s for s in handbook.procedure("sample").steps if role in s.approved_by)
+    assert step.lead is role and step.part_of(role) == "牵头"
+    page = Build(handbook, "2026-01-01").entry_page(role)
+    assert f"{step.title}</a>（牵头）" in page
 
 
 def test_every_page_shows_sources_edition_and_build_date(built_site, handbook):
@@ -252,14 +267,14 @@ def test_every_page_shows_sources_edition_and_build_date(built_site, handbook):
 
 
 def test_glossary_terms_are_marked_but_not_in_headings_or_links():
-    from macros.render.terms import mark_terms
+    from macros.render.terms import GlossaryMarker
     from macros.resolve import load_handbook
 
     from .conftest import FIXTURES
 
     terms = load_handbook(FIXTURES / "base" / "data").terms
     source = "## 三转与两个责任\n\n<p>推进三转，落实两个责任。<a href=\"x\">三转</a></p>\n\n`三转`"
-    out = mark_terms(source, terms)
+    out = GlossaryMarker(terms).mark(source)
     assert out.startswith("## 三转与两个责任\n")
     assert out.count('<abbr class="hb-term"') == 2
     assert '<a href="x">三转</a>' in out and "`三转`" in out
@@ -295,9 +310,9 @@ def test_print_links_refuse_what_a_pdf_cannot_hold(handbook):
     from macros.render import PrintLinker
 
     link = PrintLinker()
-    assert link.role(handbook.roles[0]) == f"#role-{handbook.roles[0].id}"
-    for target in (lambda: link.course(handbook.courses[0]), lambda: link.asset("pdf/handbook.pdf"),
-                   lambda: link.item(handbook.info)):
+    assert link.link(handbook.roles[0]) == f"#role-{handbook.roles[0].id}"
+    for target in (lambda: link.link(handbook.courses[0]), lambda: link.asset("pdf/handbook.pdf"),
+                   lambda: link.link(handbook.info)):
         with pytest.raises(BuildError):
             target()
 

@@ -1,16 +1,17 @@
 """Stage 3: render resolved objects to HTML fragments and Markdown pages.
 
-The same partial templates serve the site and the print document; a Linker decides
-where links point (site pages or anchors inside the one print document).
+One template per kind of entry serves the site and every print document; the Output passed to
+it says what differs (where links point, how headings are written, the medium).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-from functools import cache
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 
 import jinja2
 import markupsafe
@@ -21,98 +22,80 @@ from ..errors import BuildError
 TEMPLATES = Path(__file__).parent / "templates"
 
 
-LINKABLE = frozenset({"role", "procedure", "step", "checklist", "duty", "term", "source", "topic", "course"})
+# The page folder of each kind of entry that has a site page of its own (search data, nav, links).
+PAGE_FOLDERS = MappingProxyType({
+    m.Role: "roles", m.Procedure: "procedures", m.Checklist: "checklists", m.Topic: "topics", m.Course: "courses",
+})
+# Entries shown inside another page on the site: the page that holds them.
+_HOLDERS = MappingProxyType({
+    m.Step: lambda step: step.procedure, m.Duty: lambda duty: duty.role,
+    m.ChecklistItem: lambda item: item.checklist,
+})
+_LISTING_PAGES = MappingProxyType({m.Term: "glossary.html", m.Source: "sources.html"})
+_ANCHOR_PREFIXES = MappingProxyType({
+    m.Role: "role", m.Duty: "duty", m.Procedure: "procedure", m.Step: "step", m.Checklist: "checklist",
+    m.ChecklistItem: "item", m.Term: "term", m.Source: "source", m.Topic: "topic", m.Course: "course",
+})
+
+
+def anchor(entry: object) -> str:
+    """The one anchor scheme: the element id of an entry on the page (or in the document) that holds it."""
+    prefix = _ANCHOR_PREFIXES.get(type(entry))
+    if prefix is None:
+        raise BuildError(f"无法链接到 {type(entry).__name__} 类的条目。")
+    return f"{prefix}-{entry.id}"
 
 
 class Linker:
-    """Where an object lives, as a URL relative to the page being rendered."""
+    """Where an entry lives on the site, as a URL relative to the page being rendered."""
 
-    for_print = False
+    medium = "site"
 
     def __init__(self, page_dir_depth: int = 0):
         self.base = "../" * page_dir_depth
 
-    def role(self, role: m.Role) -> str:
-        return f"{self.base}roles/{role.id}.html"
+    def anchor(self, entry: object) -> str:
+        return anchor(entry)
 
-    def procedure(self, procedure: m.Procedure) -> str:
-        return f"{self.base}procedures/{procedure.id}.html"
-
-    def step(self, step: m.Step) -> str:
-        return f"{self.procedure(step.procedure)}#{step.anchor}"
-
-    def checklist(self, checklist: m.Checklist) -> str:
-        return f"{self.base}checklists/{checklist.id}.html"
-
-    def duty(self, duty: m.Duty) -> str:
-        return f"{self.role(duty.role)}#duty-{duty.id}"
-
-    def term(self, term: m.Term) -> str:
-        return f"{self.base}glossary.html#term-{term.id}"
-
-    def source(self, source: m.Source) -> str:
-        return f"{self.base}sources.html#source-{source.id}"
-
-    def topic(self, topic: m.Topic) -> str:
-        return f"{self.base}topics/{topic.id}.html"
-
-    def course(self, course: m.Course) -> str:
-        return f"{self.base}courses/{course.id}.html"
-
-    def item(self, item: object) -> str:
-        """Link to any citable item (used by the coverage page)."""
-        kind = type(item).__name__.lower()
-        if kind not in LINKABLE:
-            raise BuildError(f"无法链接到 {type(item).__name__} 类的条目。")
-        return getattr(self, kind)(item)
+    def link(self, entry: object) -> str:
+        kind = type(entry)
+        if kind in PAGE_FOLDERS:
+            return f"{self.base}{PAGE_FOLDERS[kind]}/{entry.id}.html"
+        if kind in _HOLDERS:
+            return f"{self.link(_HOLDERS[kind](entry))}#{self.anchor(entry)}"
+        if kind in _LISTING_PAGES:
+            return f"{self.base}{_LISTING_PAGES[kind]}#{self.anchor(entry)}"
+        raise BuildError(f"无法链接到 {kind.__name__} 类的条目。")
 
     def asset(self, path: str) -> str:
         return f"{self.base}{path}"
 
 
 class PrintLinker(Linker):
-    """Links inside one print document. For an excerpt (a course pack), anchors that are not in it
-    point into the full handbook PDF instead."""
+    """Links inside one print document. Steps and checklist items are qualified by what holds them
+    (one document holds many). For an excerpt (a course pack), anchors that are not in it point into
+    the full handbook PDF instead."""
 
-    for_print = True
+    medium = "print"
 
     def __init__(self, present: set[str] | None = None, handbook_pdf: str = "../handbook.pdf"):
         super().__init__()
         self.present = present
         self.handbook_pdf = handbook_pdf
 
-    def _to(self, anchor: str) -> str:
-        if self.present is None or anchor in self.present:
-            return f"#{anchor}"
-        return f"{self.handbook_pdf}#{anchor}"
+    def anchor(self, entry: object) -> str:
+        if isinstance(entry, (m.Step, m.ChecklistItem)):  # their ids are unique only where they are
+            return f"{_HOLDERS[type(entry)](entry).id}-{anchor(entry)}"
+        return anchor(entry)
 
-    def role(self, role: m.Role) -> str:
-        return self._to(f"role-{role.id}")
-
-    def procedure(self, procedure: m.Procedure) -> str:
-        return self._to(f"procedure-{procedure.id}")
-
-    def step(self, step: m.Step) -> str:
-        return self._to(f"{step.procedure.id}-{step.anchor}")
-
-    def checklist(self, checklist: m.Checklist) -> str:
-        return self._to(f"checklist-{checklist.id}")
-
-    def duty(self, duty: m.Duty) -> str:
-        return self._to(f"duty-{duty.id}")
-
-    def term(self, term: m.Term) -> str:
-        return self._to(f"term-{term.id}")
-
-    def source(self, source: m.Source) -> str:
-        return self._to(f"source-{source.id}")
-
-    def topic(self, topic: m.Topic) -> str:
-        return self._to(f"topic-{topic.id}")
-
-    def course(self, course: m.Course) -> str:
-        # courses are documents of their own, never an anchor inside another print document
-        raise BuildError(f"打印文档中无法链接到课程 '{course.id}'。")
+    def link(self, entry: object) -> str:
+        if isinstance(entry, m.Course):
+            # courses are documents of their own, never an anchor inside another print document
+            raise BuildError(f"打印文档中无法链接到课程 '{entry.id}'。")
+        target = self.anchor(entry)
+        if self.present is None or target in self.present:
+            return f"#{target}"
+        return f"{self.handbook_pdf}#{target}"
 
     def asset(self, path: str) -> str:
         raise BuildError(f"打印文档中无法链接到网站文件 '{path}'。")
@@ -120,11 +103,7 @@ class PrintLinker(Linker):
 
 def item_label(item: object) -> str:
     """A reader's name for any citable item: its kind and its title."""
-    kind = {"Role": "角色", "Duty": "职责", "Procedure": "程序", "Checklist": "清单", "Term": "术语",
-            "Course": "课程"}.get(
-        type(item).__name__)
-    if isinstance(item, m.Topic):
-        kind = item.category_label
+    kind = item.category_label if isinstance(item, m.Topic) else item.noun
     name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "term", "")
     return f"{kind}：{name}"
 
@@ -137,16 +116,56 @@ def groupby_source(mentions) -> list[tuple[m.Topic | m.Term, list[m.Mention]]]:
     return list(groups.values())
 
 
+def _help(text: str) -> dict:
+    return {"help": text}
+
+
 @dataclass(frozen=True)
-class Context:
-    """What every partial receives: the handbook and a linker for the output it is part of."""
+class Output:
+    """What every template receives besides the entries it renders: what differs between the site
+    and a print document, explicitly. Each field is documented here and used by the templates
+    (tests/test_site.py checks both)."""
 
-    handbook: m.Handbook
-    link: Linker
+    handbook: m.Handbook = field(metadata=_help("the resolved handbook (info, lists of entries)"))
+    medium: str = field(metadata=_help("'site' (a page of the website) or 'print' (a PDF document)"))
+    link: Callable[[object], str] = field(metadata=_help("URL of any entry from the page being rendered"))
+    anchor: Callable[[object], str] = field(metadata=_help("element id of an entry where it is shown"))
+    asset: Callable[[str], str] = field(metadata=_help("URL of a site file (PDFs); refused in print"))
+    heading: Callable[..., markupsafe.Markup] = field(
+        metadata=_help("heading(text, level, entry=None, anchor=None): a Markdown heading on the site (for "
+                       "its table of contents and search sections), an <hN id> in print"))
+    cited: list = field(metadata=_help("citations recorded while rendering, in order (the site's page footer)"))
+    cite: Callable[[tuple], tuple] = field(metadata=_help("cite(citations): records and returns them"))
+
+    @classmethod
+    def using(cls, handbook: m.Handbook, linker: Linker) -> Output:
+        cited: list[m.Citation] = []
+
+        def heading(text: str, level: int, entry: object = None, anchor: str | None = None) -> markupsafe.Markup:
+            target = anchor or (linker.anchor(entry) if entry is not None else None)
+            if linker.medium == "site":
+                attrs = f" {{#{target}}}" if target else ""
+                return markupsafe.Markup(f"\n\n{'#' * level} {md_text(text)}{attrs}\n\n")
+            attrs = f' id="{html.escape(target)}"' if target else ""
+            return markupsafe.Markup(f"<h{level}{attrs}>{html.escape(text)}</h{level}>")
+
+        def cite(citations: tuple) -> tuple:
+            cited.extend(citations)
+            return citations
+
+        return cls(handbook, linker.medium, linker.link, linker.anchor, linker.asset, heading, cited, cite)
+
+    @classmethod
+    def for_site(cls, handbook: m.Handbook, page_dir_depth: int = 0) -> Output:
+        return cls.using(handbook, Linker(page_dir_depth))
+
+    @classmethod
+    def for_print(cls, handbook: m.Handbook, present: set[str] | None = None) -> Output:
+        return cls.using(handbook, PrintLinker(present))
 
 
-@cache
 def environment() -> jinja2.Environment:
+    """The templates' environment (made once per build by its owner: macros/engine.py)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([TEMPLATES, Path(__file__).parent.parent / "print"]),
         autoescape=True,
@@ -158,16 +177,21 @@ def environment() -> jinja2.Environment:
     env.filters["item_label"] = item_label
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     env.globals["cited_sources"] = m.cited_sources
+    env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))
     env.filters["groupby_source"] = groupby_source
-    from ..diagrams import swimlane_svg  # diagrams uses cjk_number from this module
+    from ..diagrams import swimlane_svg  # diagrams and selftest use cjk_number from this module
+    from ..selftest import self_test
+
+    env.globals["self_test"] = self_test
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
     return env
 
 
-def render(template: str, ctx: Context, **values: object) -> str:
-    """Render a partial; whitespace between tags is removed so Markdown keeps it as one HTML block."""
-    text = environment().get_template(template).render(ctx=ctx, h=ctx.handbook, link=ctx.link, **values)
+def render(env: jinja2.Environment, template: str, out: Output, **values: object) -> str:
+    """Render a template for a site page; whitespace between tags is removed so Markdown keeps each
+    HTML part as one block (headings stand on lines of their own between them)."""
+    text = env.get_template(template).render(out=out, h=out.handbook, **values)
     return re.sub(r">\s*\n\s*<", "><", text).strip()
 
 

@@ -1,133 +1,113 @@
-"""Markdown for the site's pages. Headings are Markdown (so they reach the table of contents and
-search sections); everything under them is an HTML block from the shared partials."""
+"""The site's pages, finished: Markdown whose headings are Markdown (so they reach the table of
+contents and the search sections) and whose content is HTML from the entry templates, with glossary
+terms marked and the page's sources and edition in a footer. The site generator only assembles them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from html import escape
+from types import MappingProxyType
+
+import jinja2
+import markupsafe
+
 from .. import model as m
-from . import Context, cjk_number, md_text, render
+from . import Output, environment, render
+from .terms import GlossaryMarker
+
+# The template of each kind of entry, and the name it knows the entry by.
+ENTRY_TEMPLATES = MappingProxyType({
+    m.Role: "role", m.Duty: "duty", m.Procedure: "procedure", m.Step: "step", m.Checklist: "checklist",
+    m.Term: "term", m.Topic: "topic", m.Source: "source", m.Course: "course",
+})
 
 
-def _heading(level: int, text: str, anchor: str) -> str:
-    return f"{'#' * level} {md_text(text)} {{#{anchor}}}"
+class Build:
+    """What one build owns: the handbook, the template environments and the glossary pattern. It is
+    passed explicitly to whatever renders; nothing about a build is kept at module level."""
 
+    def __init__(self, handbook: m.Handbook, stamp: str):
+        self.handbook = handbook
+        self.stamp = stamp
+        self.env = environment()
+        self.env.globals["show"] = self.show
+        self.glossary = GlossaryMarker(handbook.terms)
+        # Hand-written pages are Markdown with macro calls; `{#` starts Markdown attribute lists there,
+        # so Jinja comments are written {%# … #%} (the convention of mkdocs-macros in mkdocs.yml).
+        self.page_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
+                                           comment_start_string="{%#", comment_end_string="#%}")
 
-def procedure_page(ctx: Context, procedure: m.Procedure) -> str:
-    parts = [
-        f"# {md_text(procedure.name)}",
-        render("procedure_intro.html", ctx, procedure=procedure),
-        _heading(2, "步骤一览", "overview"),
-        render("step_table.html", ctx, procedure=procedure),
-        _heading(2, "泳道图", "swimlane"),
-        render("swimlane.html", ctx, procedure=procedure),
-    ]
-    for step in procedure.steps:
-        parts.append(_heading(2, f"第{cjk_number(step.number)}步　{step.title}", step.anchor))
-        parts.append(render("step_body.html", ctx, step=step))
-    return "\n\n".join(parts) + "\n"
+    def show(self, out: Output, entry: object, level: int = 1) -> markupsafe.Markup:
+        """An entry through its template, its heading at `level`."""
+        name = ENTRY_TEMPLATES[type(entry)]
+        text = self.env.get_template(f"{name}.html").render(out=out, h=self.handbook, level=level, **{name: entry})
+        return markupsafe.Markup(text)
 
+    def fragment(self, out: Output, template: str, **values: object) -> markupsafe.Markup:
+        return markupsafe.Markup(render(self.env, template, out, **values))
 
-def role_page(ctx: Context, role: m.Role) -> str:
-    return f"# {md_text(role.name)}\n\n{render('role_body.html', ctx, role=role)}\n"
+    # -- whole pages ------------------------------------------------------------
 
+    def entry_page(self, entry: object, page_dir_depth: int = 1) -> str:
+        out = Output.for_site(self.handbook, page_dir_depth)
+        return self.finish(out, render(self.env, f"{ENTRY_TEMPLATES[type(entry)]}.html", out, level=1,
+                                       **{ENTRY_TEMPLATES[type(entry)]: entry}))
 
-def checklist_page(ctx: Context, checklist: m.Checklist) -> str:
-    return (f"# {md_text(checklist.name)}\n\n{render('checklist_download.html', ctx, checklist=checklist)}\n\n"
-            f"{render('checklist_body.html', ctx, checklist=checklist)}\n")
+    def written_page(self, source: str, page_dir_depth: int) -> str:
+        """A page of docs/: its macro calls expanded (see `macros`), then finished like any page."""
+        out = Output.for_site(self.handbook, page_dir_depth)
+        text = self.page_env.from_string(source).render(handbook=self.handbook.info, build_stamp=self.stamp,
+                                                        **self.macros(out))
+        return self.finish(out, text)
 
+    def finish(self, out: Output, markdown: str) -> str:
+        """Mark glossary terms, then end the page with its sources, the edition and the build."""
+        cited = {citation.source.id for citation in out.cited}
+        sources = [source for source in self.handbook.sources if source.id in cited]
+        listed = "；".join(f'<a href="{out.link(s)}">{escape(s.id)} {escape(s.title)}</a>' for s in sources)
+        info = self.handbook.info
+        return (
+            f"{self.glossary.mark(markdown).strip()}\n\n"
+            '<div class="hb-page-footer" data-search-exclude>'
+            f'<p>本页出处：{listed or "本页为导读，不直接引用来源；各条目出处见其所在页面。"}</p>'
+            f"<p>{escape(info.title)} · {escape(info.edition)} · 数据日期 {escape(info.date)} · "
+            f"生成于 {escape(self.stamp)}</p></div>\n"
+        )
 
-def glossary(ctx: Context) -> str:
-    parts = []
-    for term in ctx.handbook.terms:
-        parts.append(_heading(2, term.term, f"term-{term.id}"))
-        parts.append(render("term_body.html", ctx, term=term))
-    return "\n\n".join(parts) + "\n"
+    # -- the macros a page of docs/ may call ---------------------------------------
 
+    def macros(self, out: Output) -> dict[str, Callable[..., markupsafe.Markup]]:
+        """Page macros by name; each returns finished HTML (Markdown headings between its parts)."""
+        h = self.handbook
 
-def source_list(ctx: Context) -> str:
-    parts = []
-    for source in ctx.handbook.sources:
-        parts.append(_heading(2, f"{source.id}　{source.title}", f"source-{source.id}"))
-        parts.append(render("source_body.html", ctx, source=source))
-    return "\n\n".join(parts) + "\n"
+        def listing(groups, template: str, anchor: str) -> markupsafe.Markup:
+            return markupsafe.Markup("").join(
+                out.heading(label, 2, anchor=f"{anchor}-{n}") + self.fragment(out, template, entries=entries)
+                for n, (label, entries) in enumerate(groups, start=1))
 
-
-def _grouped_listing(ctx: Context, groups, template: str, anchor: str) -> str:
-    """An index page in the same groups as the navigation: a heading per group, then its list."""
-    parts = []
-    for number, (label, entries) in enumerate(groups, start=1):
-        parts.append(_heading(2, label, f"{anchor}-{number}"))
-        parts.append(render(template, ctx, entries=entries))
-    return "\n\n".join(parts) + "\n"
-
-
-def role_list(ctx: Context) -> str:
-    return _grouped_listing(ctx, ctx.handbook.roles_by_kind(), "role_list.html", "kind")
-
-
-def procedure_list(ctx: Context) -> str:
-    return _grouped_listing(ctx, ctx.handbook.procedures_by_system(), "procedure_list.html", "system")
-
-
-def topic_page(ctx: Context, topic: m.Topic) -> str:
-    return f"# {md_text(topic.name)}\n\n{render('topic_body.html', ctx, topic=topic)}\n"
-
-
-def checklist_list(ctx: Context) -> str:
-    return render("checklist_list.html", ctx, checklists=ctx.handbook.checklists)
-
-
-def topics(ctx: Context) -> str:
-    return _grouped_listing(ctx, ctx.handbook.topics_by_category(), "topic_list.html", "category")
-
-
-def coverage(ctx: Context) -> str:
-    parts = []
-    for source in ctx.handbook.sources:
-        parts.append(_heading(2, f"{source.id}　{source.title}", f"coverage-{source.id}"))
-        parts.append(render("coverage_table.html", ctx, source=source))
-    return "\n\n".join(parts) + "\n"
-
-
-def involvement(role: m.Role, procedure: m.Procedure) -> str:
-    """The strongest part a role plays in a procedure: 牵头 > 审批 > 参与, or ''."""
-    if role is procedure.owner or any(step.lead is role for step in procedure.steps):
-        return "牵头"
-    if any(role in step.approved_by for step in procedure.steps):
-        return "审批"
-    if any(role in step.roles for step in procedure.steps):
-        return "参与"
-    return ""
-
-
-def responsibility_matrix(ctx: Context) -> str:
-    owners = [p.owner for p in ctx.handbook.procedures]
-    return render("matrix.html", ctx, involvement=involvement, owners=owners)
-
-
-def time_limits(ctx: Context) -> str:
-    return render("time_limits.html", ctx)
+        return {
+            "role_list": lambda: listing(h.roles_by_kind(), "role_list.html", "kind"),
+            "procedure_list": lambda: listing(h.procedures_by_system(), "procedure_list.html", "system"),
+            "topics": lambda: listing(h.topics_by_category(), "topic_list.html", "category"),
+            "checklist_list": lambda: self.fragment(out, "checklist_list.html", checklists=h.checklists),
+            "course_list": lambda: self.fragment(out, "course_list.html", courses=h.courses),
+            "glossary": lambda: self.fragment(out, "entries.html", entries=h.terms),
+            "source_list": lambda: self.fragment(out, "entries.html", entries=h.sources),
+            "coverage": lambda: markupsafe.Markup("").join(
+                out.heading(f"{s.id}　{s.title}", 2, anchor=f"coverage-{s.id}")
+                + self.fragment(out, "coverage_table.html", source=s) for s in h.sources),
+            "responsibility_matrix": lambda: self.fragment(out, "matrix.html", owners=[p.owner for p in h.procedures]),
+            "time_limits": lambda: self.fragment(out, "time_limits.html"),
+            "reading_path": lambda role_id: self.fragment(out, "reading_path.html", role=h.role(role_id),
+                                                          terms=terms_for(h, h.role(role_id))),
+            "pdf_link": lambda label="下载 PDF 手册": markupsafe.Markup(
+                f'<a class="md-button md-button--primary hb-pdf" href="{out.asset("pdf/handbook.pdf")}" download>'
+                f"{escape(label)}</a>"),
+        }
 
 
 def terms_for(handbook: m.Handbook, role: m.Role) -> tuple[m.Term, ...]:
     """Glossary terms that occur in what the role reads: its summary, duties and procedures."""
-    texts = [role.summary or ""]
-    texts += [f"{d.title}{d.detail or ''}" for d in role.duties]
-    for procedure in role.procedures:
-        texts += [procedure.summary, *procedure.notes]
-        texts += [f"{step.title}{step.action}{''.join(step.notes)}" for step in procedure.steps]
-    text = "".join(texts)
+    text = "".join(t for entry in (role, *role.duties, *role.procedures) for t in entry.texts)
     return tuple(t for t in handbook.terms if any(word in text for word in t.names))
-
-
-def reading_path(ctx: Context, role: m.Role) -> str:
-    return render("reading_path.html", ctx, role=role, terms=terms_for(ctx.handbook, role))
-
-
-def course_page(ctx: Context, course: m.Course) -> str:
-    from ..selftest import self_test
-
-    return f"# {md_text(course.name)}\n\n{render('course_body.html', ctx, course=course, questions=self_test(course))}\n"
-
-
-def course_list(ctx: Context) -> str:
-    return render("course_list.html", ctx, courses=ctx.handbook.courses)

@@ -6,7 +6,6 @@ and diagrams untouched."""
 
 from __future__ import annotations
 
-import functools
 import html
 import re
 
@@ -24,31 +23,27 @@ _PROTECTED = re.compile(
 )
 
 
-@functools.lru_cache(maxsize=4)
-def term_pattern(terms: tuple[m.Term, ...]) -> tuple[re.Pattern | None, dict[str, m.Term]]:
-    """One regex for all terms and aliases, the longest winning so that 两个责任 wins over 责任.
+class GlossaryMarker:
+    """One regex for all terms and aliases of a build, the longest winning so that 两个责任 wins
+    over 责任; made once per build and used for every page."""
 
-    Cached: every page of a build asks for the same handbook's terms."""
-    words = {word: term for term in terms for word in term.names if len(word) > 1}
-    if not words:
-        return None, {}
-    return longest_word_pattern(list(words)), words
+    def __init__(self, terms: tuple[m.Term, ...]):
+        self.words = {word: term for term in terms for word in term.names if len(word) > 1}
+        self.pattern = longest_word_pattern(list(self.words)) if self.words else None
 
+    def mark(self, source: str) -> str:
+        if self.pattern is None:
+            return source
 
-def mark_terms(source: str, terms: tuple[m.Term, ...]) -> str:
-    pattern, words = term_pattern(terms)
-    if pattern is None:
-        return source
+        def wrap(match: re.Match) -> str:
+            term = self.words[match.group(0)]
+            title = html.escape(f"{term.term}：{term.definition}", quote=True)
+            return f'<abbr class="hb-term" title="{title}">{match.group(0)}</abbr>'
 
-    def wrap(match: re.Match) -> str:
-        term = words[match.group(0)]
-        title = html.escape(f"{term.term}：{term.definition}", quote=True)
-        return f'<abbr class="hb-term" title="{title}">{match.group(0)}</abbr>'
-
-    out, last = [], 0
-    for protected in _PROTECTED.finditer(source):
-        out.append(pattern.sub(wrap, source[last : protected.start()]))
-        out.append(protected.group(0))
-        last = protected.end()
-    out.append(pattern.sub(wrap, source[last:]))
-    return "".join(out)
+        out, last = [], 0
+        for protected in _PROTECTED.finditer(source):
+            out.append(self.pattern.sub(wrap, source[last : protected.start()]))
+            out.append(protected.group(0))
+            last = protected.end()
+        out.append(self.pattern.sub(wrap, source[last:]))
+        return "".join(out)

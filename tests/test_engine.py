@@ -1,0 +1,141 @@
+"""The engine's shape, as a maintainer relies on it: one template per kind of entry, a documented
+output context, no state kept between builds, and pages that need nothing from MkDocs plugins."""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from macros.cli import PROJECT
+from macros.render import Output
+from macros.render.pages import ENTRY_TEMPLATES
+
+MACROS = PROJECT / "macros"
+TEMPLATE_DIRS = (MACROS / "render" / "templates", MACROS / "print")
+
+
+def template_texts() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for d in TEMPLATE_DIRS for p in sorted(d.glob("*.html")))
+
+
+def test_every_output_field_is_documented_and_used():
+    """Like datasette's template contexts: a field nobody documents or nobody uses is an error."""
+    used_in = template_texts() + "".join((MACROS / "render" / name).read_text(encoding="utf-8")
+                                         for name in ("pages.py", "__init__.py"))
+    for f in dataclasses.fields(Output):
+        assert f.metadata.get("help"), f"Output.{f.name} 没有说明"
+        assert re.search(rf"\bout\.{f.name}\b", used_in), f"Output.{f.name} 没有模板或页面使用"
+
+
+def test_one_template_per_kind_of_entry_serves_site_and_print():
+    texts = {p.name: p.read_text(encoding="utf-8") for d in TEMPLATE_DIRS for p in d.glob("*.html")}
+    for name in ENTRY_TEMPLATES.values():
+        assert f"{name}.html" in texts, name
+        assert f"{name}_body.html" not in texts  # no second template for the same entry
+    # the print documents show entries only through them (show), never by assembling their parts
+    for document in ("handbook.html", "course_pack.html", "checklist_form.html"):
+        assert "show(out," in texts[document], document
+        for part in ("step_table.html", "procedure_intro", "role_body", "<h2", "<h3"):
+            assert part not in texts[document], (document, part)
+
+
+def _mutable_module_state(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    where = path.relative_to(PROJECT) if path.is_relative_to(PROJECT) else path.name
+    found = []
+    mutable = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+    for node in tree.body:
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if isinstance(value, mutable) or (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                                          and value.func.id in {"dict", "list", "set", "defaultdict"}):
+            found.append(f"{where}:{node.lineno}")
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            for decorator in node.decorator_list:
+                name = ast.unparse(decorator)
+                if re.match(r"(functools\.)?(cache|lru_cache)\b", name):
+                    found.append(f"{where}:{node.lineno} @{name}")
+        if isinstance(node, ast.Global):
+            found.append(f"{where}:{node.lineno} global")
+    return found
+
+
+def test_no_module_level_mutable_state():
+    """The build object owns what a build needs (handbook, templates, glossary pattern); modules hold
+    only constants, so two builds in one process (a preview, the tests) cannot see each other."""
+    found = [hit for path in sorted(MACROS.rglob("*.py")) for hit in _mutable_module_state(path)]
+    assert found == []
+
+
+def test_the_state_check_finds_module_state(tmp_path):
+    sample = tmp_path / "m.py"
+    sample.write_text("import functools\nA = {}\nB: list = []\nC = (1,)\n@functools.lru_cache\ndef f(): pass\n")
+    assert [hit.split(":")[1] for hit in _mutable_module_state(sample)] == ["2", "3", "6 @functools.lru_cache"]
+
+
+def _articles(site: Path) -> dict[str, str]:
+    bodies = {}
+    for page in sorted(site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        start = text.find('<article class="md-content__inner md-typeset">')
+        if start >= 0:
+            bodies[page.relative_to(site).as_posix()] = text[start : text.index("</article>", start)]
+    return bodies
+
+
+def test_plain_mkdocs_without_the_macros_plugin_builds_the_same_pages(built_site, tmp_path):
+    """No handbook logic is left in MkDocs plugin events: the engine's staged pages built by plain
+    MkDocs, with no macros plugin at all, give the same page bodies as the production build."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.utils.yaml import yaml_load
+
+    from macros.publish import build_stamp
+    from macros.render.pages import Build
+    from macros.resolve import load_handbook
+    from macros.site import expand_nav, stage_docs
+
+    handbook = load_handbook(PROJECT / "data")
+    stage = tmp_path / "docs"
+    stage_docs(Build(handbook, build_stamp(PROJECT, handbook.info.date)), PROJECT / "docs", stage)
+    with (PROJECT / "mkdocs.yml").open("rb") as fd:
+        raw = yaml_load(fd)
+    plugins = [p for p in raw["plugins"] if not (isinstance(p, dict) and "macros" in p)]
+    assert len(plugins) == len(raw["plugins"]) - 1
+    config = load_config(config_file=str(PROJECT / "mkdocs.yml"), plugins=plugins, nav=expand_nav(raw["nav"], handbook),
+                         docs_dir=str(stage), site_dir=str(tmp_path / "site"), strict=True)
+    mkdocs_build(config)
+    plain, production = _articles(tmp_path / "site"), _articles(built_site)
+    assert sorted(plain) == sorted(production) and len(plain) > 100
+    assert [page for page in plain if plain[page] != production[page]] == []
+
+
+@pytest.mark.parametrize("kind", sorted(t.__name__ for t in ENTRY_TEMPLATES))
+def test_site_and_print_show_an_entry_from_the_same_template(handbook, kind):
+    """The same entry through its template in both media: the same text, only links and markup differ."""
+    from macros.render.pages import Build
+
+    build = Build(handbook, handbook.info.date)
+    entry = next(e for e in _all_entries(handbook) if type(e).__name__ == kind)
+    site = build.show(Output.for_site(handbook, 1), entry, 2)
+    printed = build.show(Output.for_print(handbook), entry, 2)
+
+    def words(html: str) -> list[str]:
+        text = re.sub(r"<[^>]+>|\{#[^}]*\}|#+ |\\\\", " ", html)
+        return re.findall(r"[\u4e00-\u9fff]{2,}", text)
+
+    site_words, print_words = words(site), words(printed)
+    # the site adds its form tools to checklists and downloads to courses; all that prints is on the site
+    assert set(print_words) <= set(site_words), set(print_words) - set(site_words)
+    if kind not in ("Checklist", "Course"):
+        assert site_words == print_words
+
+
+def _all_entries(handbook):
+    for kind in ("roles", "duties", "procedures", "checklists", "terms", "topics", "sources", "courses"):
+        yield from getattr(handbook, kind)
+    for procedure in handbook.procedures:
+        yield from procedure.steps
