@@ -32,7 +32,9 @@ def main(argv: list[str] | None = None) -> int:
             return build_all(args.data, args.site)
         if args.command == "schema":
             return write_schema(PROJECT / "schema" / "data.schema.json")
-        return serve_preview(args.data, args.addr)
+        from .preview import serve_preview
+
+        return serve_preview(PROJECT, args.data, args.addr)
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -89,25 +91,4 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf")
-    return 0
-
-
-def serve_preview(data_dir: Path, addr: str) -> int:
-    from mkdocs.commands.serve import serve
-
-    from .search import jieba_taught
-    from .site import site_config_overrides, stage_docs
-
-    handbook = load_handbook(data_dir)
-    docs = PROJECT / "build" / "serve" / "docs"
-    stage_docs(handbook, PROJECT / "docs", docs, link=True)
-    config_file = PROJECT / "mkdocs.yml"
-    with jieba_taught(handbook):
-        serve(
-            str(config_file),
-            watch=[str(data_dir), str(PROJECT / "docs"), str(PROJECT / "macros")],
-            docs_dir=str(docs),
-            dev_addr=addr,
-            **site_config_overrides(handbook, data_dir, config_file),
-        )
     return 0

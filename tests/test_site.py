@@ -8,6 +8,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import pytest
+
+from macros.cli import PROJECT
 from macros.model import UNASSIGNED_LABEL
 from macros.render import anchor
 from macros.render.pages import Build
@@ -330,3 +333,61 @@ def test_a_build_leaves_jiebas_dictionary_as_it_found_it(handbook):
     with jieba_taught(handbook):
         assert jieba.lcut(word) == [word]
     assert (jieba.dt.FREQ, jieba.dt.total) == before
+
+
+def test_the_preview_shows_an_entry_added_while_it_runs(tmp_path):
+    """`make serve` restages when data/ changes: a role added while serving gets its page and its
+    place in the roles index; broken data is reported and the last good preview stays up."""
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from .conftest import copy_data
+
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://127.0.0.1:{port}"
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen([sys.executable, "-m", "macros", "--data", str(data), "serve", "--addr", f"127.0.0.1:{port}"],
+                              cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+
+    def fetch(path: str) -> str | None:
+        try:
+            with urllib.request.urlopen(base + path, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return None
+
+    def wait_for(path: str, text: str, seconds: float = 120) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            page = fetch(path)
+            if page and text in page:
+                return page
+            assert server.poll() is None, (tmp_path / "serve.log").read_text(encoding="utf-8")
+            time.sleep(0.5)
+        pytest.fail(f"{path} 没有出现“{text}”：\n" + (tmp_path / "serve.log").read_text(encoding="utf-8"))
+
+    try:
+        wait_for("/roles/index.html", "角色与职责")
+        roles = data / "roles.yaml"
+        roles.write_text(roles.read_text(encoding="utf-8") + "  - id: preview-role\n    name: 预览新增角色\n    kind: body\n"
+                         "    cite:\n      - {source: s000, section: 引言}\n", encoding="utf-8")
+        wait_for("/roles/preview-role.html", "预览新增角色")
+        wait_for("/roles/index.html", "预览新增角色")
+        roles.write_text(roles.read_text(encoding="utf-8").replace("kind: body\n    cite:\n      - {source: s000, section: 引言}\n",
+                                                                   "kind: bodyy\n    cite:\n      - {source: s000, section: 引言}\n"),
+                         encoding="utf-8")
+        wait_for("/roles/preview-role.html", "预览新增角色")  # still served
+        deadline = time.monotonic() + 60
+        while "bodyy" not in (tmp_path / "serve.log").read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert "data/roles.yaml" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()

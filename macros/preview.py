@@ -1,0 +1,60 @@
+"""`make serve`: a live preview that restages the pages whenever data/, docs/, the templates or the
+theme change, so a new role or procedure appears without a restart (PDFs are not made)."""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from mkdocs.commands.build import build as mkdocs_build
+from mkdocs.livereload import LiveReloadServer, _serve_url
+
+from .errors import DataError
+from .publish import build_stamp
+from .render.pages import Build
+from .resolve import load_handbook
+from .search import jieba_taught
+from .site import site_config, stage_docs
+
+log = logging.getLogger("mkdocs")
+
+
+def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
+    stage, site_dir = workdir / "docs", workdir / "site"
+    host, port = addr.rsplit(":", 1)
+    serve_url = _serve_url(host, int(port), "/")
+    config_file = project / "mkdocs.yml"
+
+    def builder() -> None:
+        """Load, stage and build again from scratch; bad data is reported and the last good preview stays."""
+        try:
+            handbook = load_handbook(data_dir)
+        except DataError as exc:
+            print(exc.report(), file=sys.stderr, flush=True)
+            return
+        build = Build(handbook, build_stamp(project, handbook.info.date))
+        stage_docs(build, project / "docs", stage)
+        config = site_config(build, config_file, docs_dir=str(stage), site_dir=str(site_dir), dev_addr=addr)
+        config.site_url = serve_url
+        with jieba_taught(handbook):
+            mkdocs_build(config, serve_url=serve_url)
+        log.info("预览已更新：%s", serve_url)
+
+    builder()
+    server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir),
+                              mount_path=urlsplit(serve_url).path)
+    for watched in (data_dir, project / "docs", project / "macros", project / "overrides", config_file):
+        server.watch(str(watched))
+    try:
+        server.serve()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+        shutil.rmtree(workdir, ignore_errors=True)
+    return 0
