@@ -79,8 +79,12 @@ def test_build_never_reads_the_shared_folder():
 COPY_RUN = 20
 
 
+# A copy stays a copy whatever the width of its punctuation: the sources mix ASCII and full-width marks.
+_WIDTH = str.maketrans(",;:()!?\"'", "，；：（）！？“‘")
+
+
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"\s+", "", text).translate(_WIDTH).replace("”", "“").replace("’", "‘")
 
 
 def _data_strings(value, path=""):
