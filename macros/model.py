@@ -213,6 +213,14 @@ class Step(_Entity):
             return ()
         return (Transition(steps[position + 1], None),)
 
+    @property
+    def who(self) -> str:
+        """Who acts, and who approves: 'A、B（审批：C）', or the unassigned label."""
+        text = "、".join(role.name for role in self.roles) or UNASSIGNED_LABEL
+        if self.approved_by:
+            text += f"（审批：{'、'.join(role.name for role in self.approved_by)}）"
+        return text
+
     def part_of(self, role: Role) -> str:
         """The part a role plays in this step: 牵头 > 审批 > 参与, or ''."""
         if role is self.lead:
@@ -432,7 +440,17 @@ class Handbook(_Entity):
         return _find(self.procedures, procedure_id, "程序")
 
     def checklist(self, checklist_id: str) -> Checklist:
-        return _find(self.checklists, checklist_id, "清单")
+        return _find((*self.checklists, *self.procedure_forms), checklist_id, "清单")
+
+    def checklists_by_origin(self) -> tuple[tuple[str, tuple[Checklist, ...]], ...]:
+        """The sources' own checklists, then the record forms made from the procedures."""
+        groups = (("来源中的清单", self.checklists), ("程序办理记录表", self.procedure_forms))
+        return tuple((label, entries) for label, entries in groups if entries)
+
+    @cached_property
+    def procedure_forms(self) -> tuple[Checklist, ...]:
+        """One record form per procedure, made from its steps, never written by hand."""
+        return tuple(procedure_form(procedure) for procedure in self.procedures)
 
     def term(self, term_id: str) -> Term:
         return _find(self.terms, term_id, "术语")
@@ -532,3 +550,29 @@ def _find(items, wanted: str, kind: str):
 
     hint = did_you_mean(wanted, [item.id for item in items])
     raise BuildError(f"页面引用的{kind} '{wanted}' 未定义。{hint}")
+
+
+# A procedure's record form is the checklist '<procedure id>-record'.
+RECORD_FORM_SUFFIX = "-record"
+
+
+def procedure_form(procedure: Procedure) -> Checklist:
+    """A form to record how a procedure was carried out: one row per step with who acts, the
+    documents it produces and its time limit, as the data states them."""
+    form = Checklist(
+        f"{procedure.id}{RECORD_FORM_SUFFIX}", f"{procedure.name}：办理记录表",
+        "逐步记录本程序的办理情况：每一步由谁承办、形成哪些文书、有什么时限，办完打勾并备注。"
+        "本表由程序的步骤数据自动生成，内容与程序页相同。",
+        citations=procedure.citations, roles=(procedure.owner,))
+    items = tuple(
+        ChecklistItem(step.id, step.number, _record_line(step), step.citations, procedure, step, None, form)
+        for step in procedure.steps)
+    object.__setattr__(form, "items", items)
+    return form
+
+
+def _record_line(step: Step) -> str:
+    documents = "、".join(step.documents) or "来源未列明"
+    limit = step.time_limit.text if step.time_limit else "来源未规定"
+    condition = f"（{step.condition}）" if step.condition else ""
+    return f"{step.title}{condition}。承办：{step.who}；形成文书：{documents}；时限：{limit}"

@@ -110,10 +110,11 @@ def write_pdf(html: str, target: Path) -> None:
 
 
 def build_pdfs(build: Build, pdf_dir: Path) -> list[Path]:
-    """The handbook, one fill-in form per checklist, and per course its pack and answer key."""
+    """The handbook, one fill-in form per checklist and per procedure, and per course its pack and
+    answer key."""
     handbook = build.handbook
     documents = {pdf_dir / "handbook.pdf": print_html(build)}
-    for checklist in handbook.checklists:
+    for checklist in (*handbook.checklists, *handbook.procedure_forms):
         documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = checklist_html(build, checklist)
     for course in handbook.courses:
         questions = self_test(course)

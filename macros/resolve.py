@@ -137,6 +137,7 @@ class _Resolver:
         self.link_topics(citations)
         self.link_courses(citations)
         self.check_stated_counts()
+        self.check_form_ids()
         self.fill_back_references()
         if info is None or self.problems:
             return None
@@ -407,6 +408,14 @@ class _Resolver:
                 self.problem(entry.at("stated_count"),
                              f"{noun} '{entry_id}' 写明来源所说的数目是 {raw.stated_count}，实际列了 {len(raw.items)} 条。",
                              "补齐或删去多余的条目；来源只说了数目而没有列全时，写 source_gap 说明。")
+
+    def check_form_ids(self) -> None:
+        """Each procedure has a generated record form, the checklist '<procedure id>-record'."""
+        for checklist_id, entry in self.entries["checklists"].items():
+            procedure_id = checklist_id.removesuffix(m.RECORD_FORM_SUFFIX)
+            if procedure_id != checklist_id and procedure_id in self.entries["procedures"]:
+                self.problem(entry.at("id"), f"清单标识 '{checklist_id}' 与程序 '{procedure_id}' 自动生成的办理记录表重名。",
+                             f"换一个标识；以 {m.RECORD_FORM_SUFFIX} 结尾的标识留给程序的办理记录表。")
 
     def fill_back_references(self) -> None:
         roles = list(self.objects["roles"].values())

@@ -95,7 +95,8 @@ def synonyms(handbook: m.Handbook) -> dict[str, list[str]]:
 def page_names(handbook: m.Handbook) -> dict[str, list[str]]:
     """Search locations of entry pages and sections, with the names a query may use for them."""
     link = Linker(0)
-    entries = (*handbook.roles, *handbook.procedures, *handbook.checklists, *handbook.topics, *handbook.terms)
+    entries = (*handbook.roles, *handbook.procedures, *handbook.checklists, *handbook.procedure_forms, *handbook.topics,
+               *handbook.terms)
     return {link.link(entry): list(entry.names) for entry in entries}
 
 

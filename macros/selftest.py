@@ -17,13 +17,6 @@ class Question:
     basis: str
 
 
-def _who(step: m.Step) -> str:
-    answer = "、".join(role.name for role in step.roles) or m.UNASSIGNED_LABEL
-    if step.approved_by:
-        answer += f"（审批：{'、'.join(role.name for role in step.approved_by)}）"
-    return answer
-
-
 def _basis(citations: tuple[m.Citation, ...]) -> str:
     return "；".join(f"{c.source.id} {c.section.id}" for c in citations)
 
@@ -33,7 +26,7 @@ def self_test(course: m.Course) -> list[Question]:
     for procedure in course.procedures:
         for step in procedure.steps:
             label = f"“{procedure.name}”第{cjk_number(step.number)}步“{step.title}”"
-            raw.append((f"{label}由谁承办？", _who(step), _basis(step.citations)))
+            raw.append((f"{label}由谁承办？", step.who, _basis(step.citations)))
             if step.time_limit:
                 raw.append((f"{label}有什么时限？", step.time_limit.text, _basis(step.citations)))
     for topic in course.topics:

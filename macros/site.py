@@ -43,7 +43,7 @@ class Generated:
 GENERATED = MappingProxyType({
     "roles": Generated(lambda h: h.roles_by_kind(), lambda r: r.name, 3),
     "procedures": Generated(lambda h: h.procedures_by_system(), lambda p: p.name, 3),
-    "checklists": Generated(lambda h: ((None, h.checklists),), lambda c: c.name, 1),
+    "checklists": Generated(lambda h: h.checklists_by_origin(), lambda c: c.name, 1),
     "topics": Generated(lambda h: h.topics_by_category(), lambda t: t.name, 2),
     "courses": Generated(lambda h: ((None, h.courses),), lambda c: c.name, 1),
 })

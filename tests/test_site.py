@@ -391,3 +391,20 @@ def test_the_preview_shows_an_entry_added_while_it_runs(tmp_path):
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def test_every_procedure_has_a_record_form_made_from_its_steps(built_site, handbook):
+    """A form per procedure, derived from the step data (never a hand-written copy): one row per step
+    with who acts, the documents and the time limit; on the site and as an A4 PDF."""
+    for procedure in handbook.procedures:
+        form = handbook.checklist(f"{procedure.id}-record")
+        assert [item.step for item in form.items] == list(procedure.steps)
+        page = re.sub(r"</?abbr[^>]*>", "", (built_site / "checklists" / f"{form.id}.html").read_text(encoding="utf-8"))
+        for step in procedure.steps:
+            assert step.who in page
+            for document in step.documents:
+                assert document in page
+            assert (step.time_limit.text if step.time_limit else "时限：来源未规定") in page
+        assert (built_site / "pdf" / "checklists" / f"{form.id}.pdf").is_file()
+        procedure_page = (built_site / "procedures" / f"{procedure.id}.html").read_text(encoding="utf-8")
+        assert f'href="../checklists/{form.id}.html"' in procedure_page

@@ -90,7 +90,7 @@ class Build:
             "role_list": lambda: listing(h.roles_by_kind(), "role_list.html", "kind"),
             "procedure_list": lambda: listing(h.procedures_by_system(), "procedure_list.html", "system"),
             "topics": lambda: listing(h.topics_by_category(), "topic_list.html", "category"),
-            "checklist_list": lambda: self.fragment(out, "checklist_list.html", checklists=h.checklists),
+            "checklist_list": lambda: listing(h.checklists_by_origin(), "checklist_list.html", "origin"),
             "course_list": lambda: self.fragment(out, "course_list.html", courses=h.courses),
             "glossary": lambda: self.fragment(out, "entries.html", entries=h.terms),
             "source_list": lambda: self.fragment(out, "entries.html", entries=h.sources),
