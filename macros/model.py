@@ -18,6 +18,11 @@ class _Entity:
 
     noun: str = ""
 
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every name a reader may use for the entry (entries with aliases add them)."""
+        return (self.name,)
+
     def __repr__(self) -> str:
         key = getattr(self, "id", None) or getattr(self, "title", "")
         return f"{type(self).__name__}({key!r})"
@@ -273,10 +278,6 @@ class Procedure(_Entity):
         """Its summary, trigger and notes, and the text of every step."""
         return (self.summary, self.trigger or "", *self.notes, *(t for step in self.steps for t in step.texts))
 
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.name,)
-
 
 @dataclass(frozen=True, eq=False, repr=False)
 class ChecklistItem(_Entity):
@@ -308,10 +309,6 @@ class Checklist(_Entity):
     @property
     def texts(self) -> tuple[str, ...]:
         return (self.purpose, *(item.text for item in self.items))
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return (self.name,)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
