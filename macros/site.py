@@ -69,10 +69,13 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
             target.write_text(build.written_page(src.read_text(encoding="utf-8"), depth), encoding="utf-8")
         else:
             shutil.copy2(src, target)
+    # A record form repeats its procedure's steps: searching it would only push other answers down.
+    forms = set(map(id, build.handbook.procedure_forms))
     for folder, section in GENERATED.items():
         (stage / folder).mkdir(parents=True, exist_ok=True)
         for entry in section.entries(build.handbook):
-            front_matter = f"---\nsearch:\n  boost: {section.boost}\n---\n"
+            search = "exclude: true" if id(entry) in forms else f"boost: {section.boost}"
+            front_matter = f"---\nsearch:\n  {search}\n---\n"
             (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)

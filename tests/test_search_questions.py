@@ -102,8 +102,8 @@ def test_every_alias_finds_its_entry(search_page, handbook):
     from macros.render import Linker
 
     link = Linker(0)
-    cases = [(alias, link.role(role)) for role in handbook.roles for alias in role.aliases]
-    cases += [(alias, link.term(term)) for term in handbook.terms for alias in term.aliases]
+    cases = [(alias, link.link(role)) for role in handbook.roles for alias in role.aliases]
+    cases += [(alias, link.link(term)) for term in handbook.terms for alias in term.aliases]
     misses = [f"{alias} → {target}" for alias, target in cases
               if not any(target in result["locations"] for result in top_results(search_page, alias))]
     assert cases and misses == [], misses
