@@ -17,7 +17,7 @@ from .render import Linker
 
 # Question words and particles a newcomer types around the words that matter. Dropped from a query
 # when the segmenter cuts them out as words of their own (so 要点 keeps its 要, 目的 its 的).
-QUESTION_WORDS = ("请问", "一下", "是什么意思", "什么意思", "是什么", "有什么", "有哪些", "有多少", "多长时间", "多长", "多久", "多少", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪儿", "哪里", "哪", "几个", "几项", "几家", "几种", "几", "由谁", "是谁", "谁", "是否", "能否", "能不能", "可不可以", "可以", "需要", "应该", "应当", "要", "吗", "呢", "吧", "啊", "呀", "了", "的", "是", "有", "在", "和", "与", "及", "或", "把", "被", "对", "给", "都", "也", "还", "就", "又", "么")
+QUESTION_WORDS = ("请问", "一下", "想问", "想要", "想", "算不算", "是不是", "有没有", "会不会", "有什么区别", "有何区别", "区别", "差别", "一般", "会", "是什么意思", "什么意思", "是什么", "有什么", "有哪些", "有多少", "多长时间", "多长", "多久", "多少", "怎么办", "怎么样", "怎么", "怎样", "如何", "什么", "哪些", "哪个", "哪儿", "哪里", "哪", "几个", "几项", "几家", "几种", "几", "由谁", "是谁", "谁", "是否", "能否", "能不能", "可不可以", "可以", "需要", "应该", "应当", "要", "吗", "呢", "吧", "啊", "呀", "了", "的", "是", "有", "在", "和", "与", "及", "或", "把", "被", "对", "给", "都", "也", "还", "就", "又", "么")
 # Everyday words a newcomer types, and the handbook's words for the same thing. General vocabulary,
 # not answers: extend it when readers' questions miss for want of a word (make test shows the misses).
 EVERYDAY_WORDS = MappingProxyType({
@@ -29,6 +29,7 @@ EVERYDAY_WORDS = MappingProxyType({
     "配合": ["协作", "协同", "联动"], "合作": ["协作", "联合"], "开会": ["会议"], "上报": ["报告", "报送"],
     "汇报": ["报告", "报送"], "案子": ["案件"], "查案": ["办案", "查办"], "贪腐": ["腐败"], "贪污": ["腐败"],
     "收尾": ["归档", "归案"], "存档": ["归档"], "期限": ["时限"], "截止": ["时限"],
+    "不归": ["不属于"], "不管": ["不属于"], "容错": ["容错纠错"], "把好": ["把关"],
     "犯错": ["失误", "错误"], "冤枉": ["不实举报", "诬告"], "说清楚": ["澄清"],
 })
 # Pages about the handbook itself: they mention everything and answer nothing, so they rank last.

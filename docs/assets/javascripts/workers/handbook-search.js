@@ -28,6 +28,8 @@ load("search-data.js").then(() => {
   const CLOSE_SECOND = 0.75
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
+  // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
+  const KIND_OF_BODY = /(纪检组|纪检监察室|工作组|领导小组)$/u
   const HAN = /\p{sc=Han}/u
   // Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
   // character that is in no index word, put after each word, makes it try the word itself.
@@ -115,7 +117,7 @@ load("search-data.js").then(() => {
 
   /** How much of the question a result answers: the rarity of each question word it contains (a
       word in its title counts half again). */
-  function relevance(item, weights) {
+  function relevance(item, weights, pageTitle) {
     const text = texts.get(item.location) || ""
     const title = plain(item.title)
     let body = 0
@@ -125,6 +127,8 @@ load("search-data.js").then(() => {
         body += weight
         if (title.includes(word)) heading += weight / 2  // a word in the title counts half again
       }
+      else if (pageTitle.includes(word))
+        body += weight / 2  // a section is about what its page is about: 第一步 召集 of 片区联席会议
     // words that stand together in the question and close together in the text say more
     for (let i = 1; i < weights.length; i++)
       if (near(text, weights[i - 1][0], weights[i][0]))
@@ -153,6 +157,10 @@ load("search-data.js").then(() => {
         score += NAMED * Math.min(1, Math.max(1, key.length - 1) / 3) + rarity(key)  // short names are ambiguous
       else if (current.text.length > 1 && key.startsWith(current.text))
         score += NAMED * current.text.length / key.length  // the question is the start of the name: 派驻 → 派驻机构
+      else {
+        const stem = key.replace(KIND_OF_BODY, "")
+        if (stem !== key && stem.length > 2 && current.text.includes(stem)) score += NAMED / 2 + rarity(stem)
+      }
     }
     return score
   }
@@ -166,7 +174,8 @@ load("search-data.js").then(() => {
       ...current.added.map(word => [word, rarity(word) * SYNONYM]),
     ]
     const keyed = groups.map((group, index) => {
-      const items = group.map((item, order) => ({ item, order, score: relevance(item, weights) }))
+      const pageTitle = plain((group.find(item => !item.location.includes("#")) || { title: "" }).title)
+      const items = group.map((item, order) => ({ item, order, score: relevance(item, weights, pageTitle) }))
       items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
       const best = items[0].score + Math.max(...group.map(named))
       const location = page(group[0].location)
