@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json（供编辑器提示）")
     serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
     serve.add_argument("--addr", default="127.0.0.1:8000")
+    diff = commands.add_parser("diff", help="比较两版数据，列出新增、删除和修改的条目")
+    diff.add_argument("old", type=Path, metavar="OLD_DATA_DIR", help="旧版数据目录")
+    diff.add_argument("new", type=Path, nargs="?", metavar="NEW_DATA_DIR", help="新版数据目录（默认 data/ 或 --data 所指）")
     args = parser.parse_args(argv)
     try:
         if args.command == "check":
@@ -32,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
             return build_all(args.data, args.site)
         if args.command == "schema":
             return write_schema(PROJECT / "schema" / "data.schema.json")
+        if args.command == "diff":
+            return diff_editions(args.old, args.new or args.data)
         from .preview import serve_preview
 
         return serve_preview(PROJECT, args.data, args.addr)
@@ -58,6 +63,27 @@ def check(data_dir: Path) -> int:
         print("\n数据质量提示（不影响生成，供编辑核对）：")
         print("\n".join(f"- {line}" for line in report))
     return 0
+
+
+def diff_editions(old_dir: Path, new_dir: Path) -> int:
+    """Print what changed from one data folder to another; exit 1 only when either has problems."""
+    from .diff import diff_handbooks, format_changes
+
+    editions = [_load_edition("旧版", old_dir), _load_edition("新版", new_dir)]
+    if None in editions:
+        return 1
+    print(format_changes(diff_handbooks(*editions)))
+    return 0
+
+
+def _load_edition(label: str, data_dir: Path):
+    """The handbook in data_dir, or None after reporting its problems: both folders are checked, and
+    the heading says which one, since both report their files as data/…."""
+    try:
+        return load_handbook(data_dir)
+    except DataError as exc:
+        print(f"{label}数据（{data_dir}）有问题：\n{exc.report()}", file=sys.stderr)
+        return None
 
 
 def write_schema(target: Path) -> int:

@@ -163,6 +163,20 @@ class TimeLimit(_Entity):
     limit: str
     counts_from: str | None
     on_expiry: str | None
+    kind: str = "within"
+    amount: int | None = None
+    unit: str | None = None
+
+    @property
+    def computable(self) -> bool:
+        """Whether a due date can be worked out from a start date: the source gives a number and a unit."""
+        return self.amount is not None and self.unit is not None
+
+    @property
+    def period(self) -> str:
+        """The computable part in words: 十个工作日内 → '10 个工作日内', 每月 → '每 1 个月一次'."""
+        amount = f"{self.amount} {'个' if self.unit == '工作日' else ''}{self.unit}"
+        return {"within": f"{amount}内", "every": f"每 {amount}一次", "at-least-every": f"至少每 {amount}一次"}[self.kind]
 
     @property
     def text(self) -> str:
@@ -248,6 +262,7 @@ class Procedure(_Entity):
     trigger: str | None
     notes: tuple[str, ...]
     system: str | None = None
+    frequency: TimeLimit | None = None
     citations: tuple[Citation, ...] = ()
     owner: Role = None  # type: ignore[assignment]
     steps: tuple[Step, ...] = ()

@@ -261,6 +261,7 @@ class _Resolver:
             procedure = self.objects["procedures"][procedure_id]
             raw: s.Procedure = entry.raw
             _set(procedure, "citations", cite(raw.cite, entry))
+            _set(procedure, "frequency", self.time_limit(raw.frequency, entry, ("frequency",)))
             _set(procedure, "owner", self.ref("roles", raw.owner, entry, ("owner",), f"程序 '{procedure_id}' 的牵头角色"))
             _set(procedure, "checklists", self.refs("checklists", raw.checklists, entry, ("checklists",),
                                                     f"程序 '{procedure_id}' "))
@@ -269,14 +270,27 @@ class _Resolver:
             self._link_steps(procedure, entry, steps)
             self._check_reachable(procedure, entry, steps)
 
+    def time_limit(self, raw: s.TimeLimit | None, entry: _Entry, path: tuple) -> m.TimeLimit | None:
+        """A time limit; a computable one (amount and unit) needs both, and one that runs within a
+        period needs the event it counts from."""
+        if raw is None:
+            return None
+        if (raw.amount is None) != (raw.unit is None):
+            given, missing = ("amount", "unit") if raw.unit is None else ("unit", "amount")
+            self.problem(entry.at(*path, given, key=True), f"时限“{raw.limit}”写了 {given}，没有写 {missing}。",
+                         "可计算的时限要同时写数量 amount 和单位 unit；来源没有给出数量时两者都不写。")
+        elif raw.amount is not None and raw.kind == "within" and raw.counts_from is None:
+            self.problem(entry.at(*path, "amount", key=True), f"可计算的时限“{raw.limit}”没有写起算点 counts_from。",
+                         "写明从什么事件起算（来源没有写明时，去掉 amount 和 unit，只保留文字）。")
+        return m.TimeLimit(raw.limit, raw.counts_from, raw.on_expiry, raw.kind, raw.amount, raw.unit)
+
     def _make_steps(self, procedure: m.Procedure, entry: _Entry, cite) -> dict[str, m.Step]:
         steps: dict[str, m.Step] = {}
         for index, raw in enumerate(entry.raw.steps):
             if raw.id in steps:
                 self.problem(entry.at("steps", index, "id"), f"程序 '{procedure.id}' 中步骤标识 '{raw.id}' 重复。", "")
                 continue
-            time_limit = raw.time_limit and m.TimeLimit(raw.time_limit.limit, raw.time_limit.counts_from,
-                                                        raw.time_limit.on_expiry)
+            time_limit = self.time_limit(raw.time_limit, entry, ("steps", index, "time_limit"))
             citations = cite(raw.cite, entry, ("steps", index)) if raw.cite else procedure.citations
             steps[raw.id] = m.Step(raw.id, len(steps) + 1, raw.title, raw.action, tuple(raw.documents), time_limit,
                                    raw.condition, raw.end, tuple(raw.notes), citations, procedure=procedure)

@@ -89,10 +89,19 @@ class Duty(Strict):
     cite: Cites
 
 
+LimitKind = Literal["within", "every", "at-least-every"]
+LimitUnit = Literal["工作日", "日", "个月", "年"]
+
+
 class TimeLimit(Strict):
     limit: Text = Field(description="时限，照来源的说法，如 十个工作日内")
     counts_from: Text | None = Field(None, description="从何时起算")
     on_expiry: Text | None = Field(None, description="超过时限的后果（来源有说明时）")
+    kind: LimitKind = Field("within", description="within 在一段时间之内办完；every 每隔一段时间一次；"
+                                                  "at-least-every 至少每隔一段时间一次")
+    amount: int | None = Field(None, ge=1, description="来源写明的数量（可计算的时限），如 十个工作日内 写 10；"
+                                                       "来源没给出数量时不写，时限只作文字显示")
+    unit: LimitUnit | None = Field(None, description="数量的单位：工作日、日、个月、年（与 amount 一起写）")
 
 
 class NextStep(Strict):
@@ -129,6 +138,7 @@ class Procedure(Strict):
         "joint 室组地，reform 改革机制，stationed 派驻；不写则归入“其他程序”",
     )
     trigger: Text | None = Field(None, description="启动条件")
+    frequency: TimeLimit | None = Field(None, description="程序多久进行一次（kind 写 every 或 at-least-every）")
     checklists: list[Id] = Field(default_factory=list, description="办理本程序时使用的清单")
     notes: list[Text] = Field(default_factory=list)
     cite: Cites

@@ -77,6 +77,7 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
             search = "exclude: true" if id(entry) in forms else f"boost: {section.boost}"
             front_matter = f"---\nsearch:\n  {search}\n---\n"
             (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
+    (stage / "assets" / "calendar.js").write_text(build.calendar_script(), encoding="utf-8")
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)
     (workers / "search-data.js").write_text(query_data_script(build.handbook, THEME_DIR), encoding="utf-8")
