@@ -97,13 +97,14 @@ def write_schema(target: Path) -> int:
 
 def build_all(data_dir: Path, site_dir: Path) -> int:
     from .bundle import write_offline_zip
+    from .diff import edition_changes
     from .pdf import build_pdfs
     from .publish import build_stamp, publish
     from .render.pages import Build
     from .site import build_site
 
     handbook = load_handbook(data_dir)
-    build = Build(handbook, build_stamp(PROJECT, handbook.info.date))
+    build = Build(handbook, build_stamp(PROJECT, handbook.info.date), edition_changes(handbook, data_dir))
     # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
     # build) never share it, and the final rename stays on one file system, so it is atomic.
     site_dir.parent.mkdir(parents=True, exist_ok=True)

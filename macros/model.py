@@ -429,6 +429,7 @@ class Info(_Entity):
     edition: str
     date: str
     compiler: str | None
+    previous_edition: str | None = None
 
 
 @dataclass(frozen=True, eq=False, repr=False)

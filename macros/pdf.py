@@ -70,7 +70,7 @@ def print_html(build: Build) -> str:
     # Ordered by code point: terms sharing a first character stand together.
     index_terms = sorted(handbook.terms, key=lambda t: t.term)
     return _print_document(build, "handbook.html", "handbook.css", chapters=chapters(handbook, PrintLinker()),
-                           index_chapter=INDEX_CHAPTER, index_terms=index_terms)
+                           index_chapter=INDEX_CHAPTER, index_terms=index_terms, changed=build.changed_entries())
 
 
 def course_anchors(course: m.Course) -> set[str]:

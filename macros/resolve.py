@@ -161,7 +161,7 @@ class _Resolver:
             self.problem((loaded.path, *loaded.where(("handbook",), key=True)), "手册信息（handbook:）重复。",
                          f"只在 {found[0][0].path} 中保留一份。")
         raw = found[0][1]
-        return m.Info(raw.title, raw.subtitle, raw.edition, raw.date, raw.compiler)
+        return m.Info(raw.title, raw.subtitle, raw.edition, raw.date, raw.compiler, raw.previous_edition)
 
     def collect_entries(self) -> None:
         for loaded, data in self.typed:

@@ -62,6 +62,8 @@ class Handbook(Strict):
     edition: Text = Field(description="版次，如 2026 年第 1 版")
     date: Date = Field(description="本版日期，写成带引号的 \"2026-11-22\"")
     compiler: Text | None = Field(None, description="编写单位")
+    previous_edition: Text | None = Field(
+        None, description="上一版数据的目录，相对于本数据目录（如 ../editions/2026-1/data）；写了就生成“本版修订说明”")
 
 
 ProcedureSystem = Literal["contracting", "inspection", "joint", "reform", "stationed"]

@@ -17,6 +17,7 @@ from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
+from .diff import EDITION_CHANGES_TITLE
 from .errors import BuildError, LogCollector
 from .render.pages import Build
 from .search import jieba_taught, query_data_script
@@ -47,6 +48,8 @@ GENERATED = MappingProxyType({
     "topics": Generated(lambda h: h.topics_by_category(), lambda t: t.name, 2),
     "courses": Generated(lambda h: ((None, h.courses),), lambda c: c.name, 1),
 })
+# The page of this edition's changes (only when the data names a previous edition).
+CHANGES_PAGE = "changes.md"
 # A section with more entries than this lists only its index page in the navigation (the index
 # lists them all): Material writes the whole navigation into every page, so a full one would make
 # each page, and the build, grow with the square of the handbook.
@@ -77,6 +80,8 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
             search = "exclude: true" if id(entry) in forms else f"boost: {section.boost}"
             front_matter = f"---\nsearch:\n  {search}\n---\n"
             (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
+    if build.changes:
+        (stage / CHANGES_PAGE).write_text(build.changes_page(), encoding="utf-8")
     (stage / "assets" / "calendar.js").write_text(build.calendar_script(), encoding="utf-8")
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)
@@ -135,7 +140,10 @@ def site_config_overrides(build: Build, config_file: Path) -> dict:
     the build, whose macros the mkdocs-macros adapter registers."""
     with config_file.open("rb") as fd:
         raw = yaml_load(fd)
-    return {"nav": expand_nav(raw["nav"], build.handbook), "extra": {**raw.get("extra", {}), BUILD_KEY: build}}
+    nav = expand_nav(raw["nav"], build.handbook)
+    if build.changes:  # right after the home page: what a returning reader looks for first
+        nav.insert(1, {EDITION_CHANGES_TITLE: CHANGES_PAGE})
+    return {"nav": nav, "extra": {**raw.get("extra", {}), BUILD_KEY: build}}
 
 
 def site_config(build: Build, config_file: Path, **settings):

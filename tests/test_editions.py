@@ -116,3 +116,42 @@ def test_no_changes_format_as_no_change():
     assert format_changes([]) == "无变化"
     handbook = load_handbook(Path(OLD))
     assert diff_handbooks(handbook, load_handbook(OLD)) == []
+
+
+def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_the_pdf(tmp_path):
+    """The data names its previous edition: the site gets a 本版修订说明 page (in the navigation),
+    each changed entry's page says 本版有修改 with its changes, and the handbook PDF a chapter."""
+    import shutil
+    import subprocess
+
+    from macros.cli import PROJECT, build_all
+
+    old, new = tmp_path / "editions" / "1" / "data", tmp_path / "data"
+    shutil.copytree(PROJECT / "data", old)
+    shutil.copytree(PROJECT / "data", new)
+    procedure = old / "procedures" / "clue-handling.yaml"
+    procedure.write_text(procedure.read_text(encoding="utf-8").replace("limit: 十个工作日内", "limit: 十五个工作日内"),
+                         encoding="utf-8")
+    roles = old / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", "name: 审理室"), encoding="utf-8")
+    info = new / "handbook.yaml"
+    info.write_text(info.read_text(encoding="utf-8") + "  previous_edition: ../editions/1/data\n", encoding="utf-8")
+
+    site = tmp_path / "site"
+    assert build_all(new, site) == 0
+    page = (site / "changes.html").read_text(encoding="utf-8")
+    limit_change = "步骤“书面回复不同意见”的时限由“十五个工作日内"
+    assert limit_change in page and "名称由“审理室”改为“案件审理室”" in page
+    assert 'href="changes.html"' in (site / "index.html").read_text(encoding="utf-8")  # in the navigation
+    procedure_page = (site / "procedures" / "clue-handling.html").read_text(encoding="utf-8")
+    assert "本版有修改" in procedure_page and limit_change in procedure_page
+    assert "本版有修改" not in (site / "procedures" / "inquiry-letter.html").read_text(encoding="utf-8")
+    text = subprocess.run(["pdftotext", str(site / "pdf" / "handbook.pdf"), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "本版修订说明" in text and "十五个工作日内" in text
+
+
+def test_a_first_edition_shows_nothing_of_this(built_site):
+    assert not (built_site / "changes.html").exists()
+    pages = [p.read_text(encoding="utf-8") for p in built_site.rglob("*.html")]
+    assert not any("本版有修改" in page or "本版修订说明" in page for page in pages)

@@ -5,7 +5,7 @@ terms marked and the page's sources and edition in a footer. The site generator 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from html import escape
 from types import MappingProxyType
@@ -15,6 +15,7 @@ import markupsafe
 
 from .. import model as m
 from ..deadlines import WorkCalendar, official_calendar
+from ..diff import EDITION_CHANGES_TITLE, Change, changes_by_entry
 from . import Output, environment, render
 from .terms import GlossaryMarker
 
@@ -29,16 +30,38 @@ class Build:
     """What one build owns: the handbook, the template environments and the glossary pattern. It is
     passed explicitly to whatever renders; nothing about a build is kept at module level."""
 
-    def __init__(self, handbook: m.Handbook, stamp: str):
+    def __init__(self, handbook: m.Handbook, stamp: str, changes: Sequence[Change] = ()):
         self.handbook = handbook
         self.stamp = stamp
+        # What changed since the previous edition (empty for a first edition): a page, a chapter,
+        # and a mark on every changed entry.
+        self.changes = tuple(changes)
+        self.changed = changes_by_entry(self.changes)
         self.env = environment()
         self.env.globals["show"] = self.show
+        self.env.globals["changes_of"] = self.changes_of
+        self.env.globals["changes_title"] = EDITION_CHANGES_TITLE
         self.glossary = GlossaryMarker(handbook.terms)
         # Hand-written pages are Markdown with macro calls; `{#` starts Markdown attribute lists there,
         # so Jinja comments are written {%# … #%} (the convention of mkdocs-macros in mkdocs.yml).
         self.page_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
                                            comment_start_string="{%#", comment_end_string="#%}")
+
+    def changes_of(self, *entries: object) -> list[Change]:
+        """This edition's changes to the entries (an entry and its duties, say), in report order."""
+        return [change for entry in entries for change in self.changed.get((entry.noun, entry.id), ())]
+
+    def changed_entries(self) -> list[tuple[object | None, list[Change]]]:
+        """Each changed entry (None when it was removed) with its changes, in report order."""
+        present = {(entry.noun, entry.id): entry for kind in ("roles", "duties", "procedures", "checklists", "terms",
+                                                               "topics", "courses", "sources")
+                   for entry in getattr(self.handbook, kind)}
+        return [(present.get(key), changes) for key, changes in self.changed.items()]
+
+    def changes_page(self) -> str:
+        out = Output.for_site(self.handbook, 0)
+        heading = out.heading(EDITION_CHANGES_TITLE, 1, anchor="edition-changes")
+        return self.finish(out, heading + self.fragment(out, "changes.html", changed=self.changed_entries()))
 
     @cached_property
     def calendar(self) -> WorkCalendar:
