@@ -17,7 +17,7 @@ import yaml
 
 KINDS = ("roles", "duties", "procedures", "checklists", "terms", "topics", "courses")
 # Fields that hold ids of entries or steps; everything else is text and is left alone.
-ID_FIELDS = {"id", "parent", "role", "roles", "approved_by", "owner", "checklists", "procedure", "duty",
+ID_FIELDS = {"id", "parent", "role", "roles", "approved_by", "owner", "lead", "checklists", "procedure", "duty",
              "related", "procedures", "terms", "topics", "step"}
 NAME_FIELDS = ("name", "term", "title")
 

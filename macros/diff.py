@@ -225,7 +225,7 @@ KINDS: tuple[_Kind, ...] = (
         ("名称", lambda p: _plain(p.name)),
         ("简介", lambda p: _plain(p.summary)),
         ("工作体系", lambda p: _plain(p.system and m.PROCEDURE_SYSTEM_LABELS[p.system])),
-        ("牵头", lambda p: _named([p.owner])),
+        ("牵头", lambda p: _named([p.lead])),
         ("启动条件", lambda p: _plain(p.trigger)),
         ("频次", lambda p: _time_limit(p.frequency)),
         ("配套清单", lambda p: _named(p.checklists)),

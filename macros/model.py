@@ -23,6 +23,12 @@ class _Entity:
         """Every name a reader may use for the entry (entries with aliases add them)."""
         return (self.name,)
 
+    @property
+    def label(self) -> str:
+        """A reader's name for the entry with its kind: 角色：巡察组 (a topic gives its category)."""
+        name = getattr(self, "name", None) or getattr(self, "title", None) or getattr(self, "term", "")
+        return f"{getattr(self, 'category_label', self.noun)}：{name}"
+
     def __repr__(self) -> str:
         key = getattr(self, "id", None) or getattr(self, "title", "")
         return f"{type(self).__name__}({key!r})"
@@ -264,7 +270,7 @@ class Procedure(_Entity):
     system: str | None = None
     frequency: TimeLimit | None = None
     citations: tuple[Citation, ...] = ()
-    owner: Role = None  # type: ignore[assignment]
+    lead: Role = None  # type: ignore[assignment]
     steps: tuple[Step, ...] = ()
     checklists: tuple[Checklist, ...] = ()
 
@@ -278,8 +284,8 @@ class Procedure(_Entity):
         return tuple(seen.values())
 
     def part_of(self, role: Role) -> str:
-        """The strongest part a role plays in the procedure (its owner leads it), or ''."""
-        if role is self.owner:
+        """The strongest part a role plays in the procedure (its lead role leads it), or ''."""
+        if role is self.lead:
             return PART_LEAD
         parts = {step.part_of(role) for step in self.steps}
         return next((part for part in PARTS if part in parts), "")
@@ -423,6 +429,16 @@ class Course(_Entity):
 
 
 @dataclass(frozen=True, eq=False, repr=False)
+class Review(_Entity):
+    """Who keeps an entry up to date and by when it is to be checked again."""
+
+    entry: object
+    owner: Role | None
+    review_by: str | None
+    overdue: bool  # review_by is before the edition's date (never the clock: output stays reproducible)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class Info(_Entity):
     title: str
     subtitle: str | None
@@ -445,6 +461,18 @@ class Handbook(_Entity):
     terms: tuple[Term, ...]
     topics: tuple[Topic, ...]
     courses: tuple[Course, ...]
+    reviews: tuple[Review, ...] = ()
+
+    def review_of(self, entry: object) -> Review | None:
+        return self._reviews.get(id(entry))
+
+    @cached_property
+    def _reviews(self) -> dict[int, Review]:
+        return {id(review.entry): review for review in self.reviews}
+
+    def owned_by(self, role: Role) -> tuple[object, ...]:
+        """The entries a role keeps up to date."""
+        return tuple(review.entry for review in self.reviews if review.owner is role)
 
     def role(self, role_id: str) -> Role:
         return _find(self.roles, role_id, "角色")
@@ -576,7 +604,7 @@ def procedure_form(procedure: Procedure) -> Checklist:
         f"{procedure.id}{RECORD_FORM_SUFFIX}", f"{procedure.name}：办理记录表",
         "逐步记录本程序的办理情况：每一步由谁承办、形成哪些文书、有什么时限，办完打勾并备注。"
         "本表由程序的步骤数据自动生成，内容与程序页相同。",
-        citations=procedure.citations, roles=(procedure.owner,))
+        citations=procedure.citations, roles=(procedure.lead,))
     items = tuple(
         ChecklistItem(step.id, step.number, _record_line(step), step.citations, procedure, step, None, form)
         for step in procedure.steps)

@@ -11,6 +11,9 @@ NO_LIMIT_MARKERS = ("未规定时限", "未说明时限")
 
 def quality_report(handbook: m.Handbook) -> list[str]:
     lines: list[str] = []
+    overdue = [f"{r.entry.label}（{r.review_by}）" for r in handbook.reviews if r.overdue]
+    if overdue:
+        lines.append(f"复核期限早于本版日期 {handbook.info.date}、待复核的条目（{len(overdue)}）：{'、'.join(overdue)}")
     idle = [r.name for r in handbook.roles if not r.steps and not r.duties and not r.children]
     if idle:
         lines.append(f"既不办理任何步骤、也没有职责和下级的角色（{len(idle)}）：{'、'.join(idle)}")

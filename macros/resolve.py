@@ -5,6 +5,7 @@ All problems are gathered in one pass; the Handbook is returned only when there 
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -138,12 +139,14 @@ class _Resolver:
         self.link_courses(citations)
         self.check_stated_counts()
         self.check_form_ids()
+        reviews = self.collect_reviews(info)
         self.fill_back_references()
         if info is None or self.problems:
             return None
         return m.Handbook(
             info=info,
             **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
+            reviews=reviews,
         )
 
     def collect_info(self) -> m.Info | None:
@@ -262,7 +265,7 @@ class _Resolver:
             raw: s.Procedure = entry.raw
             _set(procedure, "citations", cite(raw.cite, entry))
             _set(procedure, "frequency", self.time_limit(raw.frequency, entry, ("frequency",)))
-            _set(procedure, "owner", self.ref("roles", raw.owner, entry, ("owner",), f"程序 '{procedure_id}' 的牵头角色"))
+            _set(procedure, "lead", self.ref("roles", raw.lead, entry, ("lead",), f"程序 '{procedure_id}' 的牵头角色"))
             _set(procedure, "checklists", self.refs("checklists", raw.checklists, entry, ("checklists",),
                                                     f"程序 '{procedure_id}' "))
             steps = self._make_steps(procedure, entry, cite)
@@ -422,6 +425,26 @@ class _Resolver:
                 self.problem(entry.at("stated_count"),
                              f"{noun} '{entry_id}' 写明来源所说的数目是 {raw.stated_count}，实际列了 {len(raw.items)} 条。",
                              "补齐或删去多余的条目；来源只说了数目而没有列全时，写 source_gap 说明。")
+
+    def collect_reviews(self, info: m.Info | None) -> tuple[m.Review, ...]:
+        """Owners and review dates; an entry is overdue when its date is before the edition's date."""
+        reviews = []
+        for kind, entries in self.entries.items():
+            for entry_id, entry in entries.items():
+                raw = entry.raw
+                if kind == "sources" or (raw.owner is None and raw.review_by is None):
+                    continue
+                owner = self.ref("roles", raw.owner, entry, ("owner",), f"{KIND_NAMES[kind]} '{entry_id}' 的维护角色")
+                if raw.review_by is not None:
+                    try:
+                        dt.date.fromisoformat(raw.review_by)
+                    except ValueError:
+                        self.problem(entry.at("review_by"), f"复核期限 '{raw.review_by}' 不是有效的日期。",
+                                     "写成带引号的 \"年-月-日\"，如 \"2027-06-30\"。")
+                        continue
+                overdue = bool(raw.review_by and info and raw.review_by < info.date)
+                reviews.append(m.Review(self.objects[kind][entry_id], owner, raw.review_by, overdue))
+        return tuple(reviews)
 
     def check_form_ids(self) -> None:
         """Each procedure has a generated record form, the checklist '<procedure id>-record'."""

@@ -21,6 +21,17 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
 
 
+FullDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class Reviewed(Strict):
+    """Who keeps an entry up to date, and by when it must be checked again (any kind of entry)."""
+
+    owner: Id | None = Field(None, description="负责维护本条目的角色标识（角色页上列出它负责的条目）")
+    review_by: FullDate | None = Field(
+        None, description="复核期限，写成带引号的 \"2027-06-30\"；早于本版日期（handbook.yaml 的 date）时页面显示“待复核”")
+
+
 class Cite(Strict):
     """Where an item comes from: a source document and a section of its outline."""
 
@@ -70,7 +81,7 @@ ProcedureSystem = Literal["contracting", "inspection", "joint", "reform", "stati
 RoleKind = Literal["body", "position", "group", "leadership", "external"]
 
 
-class Role(Strict):
+class Role(Reviewed):
     id: Id
     name: Text
     kind: RoleKind = Field(
@@ -82,7 +93,7 @@ class Role(Strict):
     cite: Cites
 
 
-class Duty(Strict):
+class Duty(Reviewed):
     id: Id
     role: Id
     title: Text
@@ -129,11 +140,11 @@ class Step(Strict):
     cite: list[Cite] = Field(default_factory=list, description="不写则沿用程序的出处")
 
 
-class Procedure(Strict):
+class Procedure(Reviewed):
     id: Id
     name: Text
     summary: Text
-    owner: Id = Field(description="牵头角色")
+    lead: Id = Field(description="牵头角色")
     system: ProcedureSystem | None = Field(
         None,
         description="所属工作体系（导航按它分组）：contracting 总承包，inspection 巡视巡察与信访，"
@@ -160,7 +171,7 @@ class ChecklistItem(Strict):
     cite: list[Cite] = Field(default_factory=list)
 
 
-class Checklist(Strict):
+class Checklist(Reviewed):
     id: Id
     name: Text
     purpose: Text
@@ -172,7 +183,7 @@ class Checklist(Strict):
     items: list[ChecklistItem] = Field(min_length=1)
 
 
-class Term(Strict):
+class Term(Reviewed):
     id: Id
     term: Text
     definition: Text
@@ -194,7 +205,7 @@ class TopicItem(Strict):
     detail: Text | None = None
 
 
-class Topic(Strict):
+class Topic(Reviewed):
     """A named body of guidance from a source: a mechanism, a set of principles, a list of methods..."""
 
     id: Id
@@ -216,7 +227,7 @@ class Topic(Strict):
     cite: Cites
 
 
-class Course(Strict):
+class Course(Reviewed):
     """A course pack for trainers: an audience and modules chosen by id."""
 
     id: Id

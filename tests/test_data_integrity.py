@@ -98,5 +98,5 @@ def test_benchmark_data_is_valid_and_cross_referenced(tmp_path, handbook):
     assert len(bigger.roles) == 3 * len(handbook.roles)
     assert sum(len(p.steps) for p in bigger.procedures) == 3 * sum(len(p.steps) for p in handbook.procedures)
     copy = next(p for p in bigger.procedures if p.id == "clue-handling-k3")
-    assert copy.owner.id == "supervision-office-k3"
+    assert copy.lead.id == "supervision-office-k3"
     assert all(role.id.endswith("-k3") for step in copy.steps for role in step.roles)

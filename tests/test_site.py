@@ -408,3 +408,28 @@ def test_every_procedure_has_a_record_form_made_from_its_steps(built_site, handb
         assert (built_site / "pdf" / "checklists" / f"{form.id}.pdf").is_file()
         procedure_page = (built_site / "procedures" / f"{procedure.id}.html").read_text(encoding="utf-8")
         assert f'href="../checklists/{form.id}.html"' in procedure_page
+
+
+def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
+    """Review dates are compared with the edition's date in handbook.yaml, never with the clock."""
+    from macros.quality import quality_report
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace(
+        "    name: 案件审理室\n", "    name: 案件审理室\n    owner: commission\n    review_by: \"2025-12-31\"\n", 1).replace(
+        "    name: 纪检监察室\n", "    name: 纪检监察室\n    owner: commission\n    review_by: \"2026-01-01\"\n", 1),
+        encoding="utf-8")
+    handbook = load_handbook(data)
+    build = Build(handbook, handbook.info.date)
+    overdue = build.entry_page(handbook.role("case-trial-office"))
+    assert "待复核" in overdue and "复核期限 2025-12-31 早于本版日期 2026-01-01" in overdue
+    current = build.entry_page(handbook.role("supervision-office"))
+    assert "待复核" not in current and "复核期限：2026-01-01" in current
+    owner = build.entry_page(handbook.role("commission"))
+    assert "负责维护的条目" in owner and 'href="../roles/case-trial-office.html"' in owner
+    assert any(line.startswith("复核期限早于本版日期 2026-01-01、待复核的条目（1）：角色：案件审理室（2025-12-31）")
+               for line in quality_report(handbook))

@@ -102,10 +102,8 @@ class PrintLinker(Linker):
 
 
 def item_label(item: object) -> str:
-    """A reader's name for any citable item: its kind and its title."""
-    kind = item.category_label if isinstance(item, m.Topic) else item.noun
-    name = getattr(item, "name", None) or getattr(item, "title", None) or getattr(item, "term", "")
-    return f"{kind}：{name}"
+    """A reader's name for any citable item: its kind and its title (the model's rule)."""
+    return item.label
 
 
 def groupby_source(mentions) -> list[tuple[m.Topic | m.Term, list[m.Mention]]]:

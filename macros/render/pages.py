@@ -132,7 +132,7 @@ class Build:
             "coverage": lambda: markupsafe.Markup("").join(
                 out.heading(f"{s.id}　{s.title}", 2, anchor=f"coverage-{s.id}")
                 + self.fragment(out, "coverage_table.html", source=s) for s in h.sources),
-            "responsibility_matrix": lambda: self.fragment(out, "matrix.html", owners=[p.owner for p in h.procedures]),
+            "responsibility_matrix": lambda: self.fragment(out, "matrix.html", leads=[p.lead for p in h.procedures]),
             "time_limits": lambda: self.fragment(out, "time_limits.html", calendar=self.calendar),
             "reading_path": lambda role_id: self.fragment(out, "reading_path.html", role=h.role(role_id),
                                                           terms=terms_for(h, h.role(role_id))),
