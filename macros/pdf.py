@@ -97,13 +97,21 @@ def checklist_html(build: Build, checklist: m.Checklist) -> str:
     return _print_document(build, "checklist_form.html", "checklist_form.css", set(), checklist=checklist)
 
 
-def write_pdf(html: str, target: Path) -> None:
+# What goes into a records archive (the handbook and the checklist forms): PDF/A-3, level A, which
+# WeasyPrint writes tagged (structure tree, reading order, document language) with its XMP
+# identification and an sRGB output intent. WeasyPrint makes one variant at a time, so PDF/UA is
+# not claimed beside it; level A is the tagged, accessible form of PDF/A.
+ARCHIVAL = "pdf/a-3a"
+
+
+def write_pdf(html: str, target: Path, variant: str | None = None) -> None:
     """Render with WeasyPrint; any warning it logs (a missing glyph, bad CSS) fails the build."""
     import weasyprint  # imported here: loading Pango is slow and `check` does not need it
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with LogCollector("weasyprint") as collector:
-        weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False)
+        weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False,
+                                                                         pdf_variant=variant)
     if collector.messages:
         target.unlink(missing_ok=True)
         raise BuildError("PDF 生成时出现警告（视为错误）：\n" + "\n".join(collector.messages))
@@ -113,15 +121,15 @@ def build_pdfs(build: Build, pdf_dir: Path) -> list[Path]:
     """The handbook, one fill-in form per checklist and per procedure, and per course its pack and
     answer key."""
     handbook = build.handbook
-    documents = {pdf_dir / "handbook.pdf": print_html(build)}
+    documents = {pdf_dir / "handbook.pdf": (print_html(build), ARCHIVAL)}
     for checklist in (*handbook.checklists, *handbook.procedure_forms):
-        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = checklist_html(build, checklist)
+        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = (checklist_html(build, checklist), ARCHIVAL)
     for course in handbook.courses:
         questions = self_test(course)
-        documents[pdf_dir / "courses" / f"{course.id}.pdf"] = course_html(build, course, questions)
-        documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = answers_html(build, course, questions)
-    for target, html in documents.items():
-        write_pdf(html, target)
+        documents[pdf_dir / "courses" / f"{course.id}.pdf"] = (course_html(build, course, questions), None)
+        documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = (answers_html(build, course, questions), None)
+    for target, (html, variant) in documents.items():
+        write_pdf(html, target, variant)
         # A laid-out document is a large web of cycles; free it before laying out the next, or the
         # peak memory can hold two documents (a quarter more for the build, measured).
         gc.collect()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -193,3 +194,45 @@ def test_entries_may_reuse_step_and_item_ids_of_other_entries(tmp_path):
     assert len(handbook.checklists) == 2
     assert handbook.checklists[0].items[0].id == handbook.checklists[1].items[0].id
     write_pdf(print_html(Build(handbook, handbook.info.date)), tmp_path / "handbook.pdf")
+
+
+def _archival_problems(path: Path) -> list[str]:
+    """What can be checked of PDF/A-3a here (a records office runs veraPDF; see README)."""
+    import pikepdf
+
+    problems = []
+    with pikepdf.open(path) as pdf:
+        problems += [f"qpdf: {problem}" for problem in pdf.check_pdf_syntax()]
+        meta = pdf.open_metadata()
+        if meta.get("pdfaid:part") != "3" or meta.get("pdfaid:conformance") != "A":
+            problems.append(f"XMP 中没有 PDF/A-3a 标识：{meta.get('pdfaid:part')} {meta.get('pdfaid:conformance')}")
+        if not meta.get("dc:title"):
+            problems.append("XMP 中没有标题")
+        intents = pdf.Root.get("/OutputIntents") or []
+        if not any(str(intent.get("/S")) == "/GTS_PDFA1" for intent in intents):
+            problems.append("没有 PDF/A 输出意图（OutputIntent）")
+        if not (pdf.Root.get("/MarkInfo") and pdf.Root.MarkInfo.get("/Marked")) or "/StructTreeRoot" not in pdf.Root:
+            problems.append("不是带标签的 PDF（无 MarkInfo/StructTreeRoot）")
+        if str(pdf.Root.get("/Lang")) != "zh-CN":
+            problems.append(f"文档语言不是 zh-CN：{pdf.Root.get('/Lang')}")
+        if "/Encrypt" in pdf.trailer:
+            problems.append("加密了（PDF/A 不允许）")
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    problems += [f"字体未嵌入：{line}" for line in fonts if line.split()[-5] != "yes"]
+    return problems
+
+
+def test_the_handbook_and_the_forms_are_archival_pdfs(built_site, handbook):
+    """PDF/A-3a (tagged): identification in XMP, sRGB output intent, every font embedded, structure
+    tree and language, a clean qpdf check; the course packs stay plain PDFs."""
+    archival = [built_site / "pdf" / "handbook.pdf", *sorted((built_site / "pdf" / "checklists").glob("*.pdf"))]
+    assert len(archival) == 1 + len(handbook.checklists) + len(handbook.procedures)
+    assert {str(path.name): _archival_problems(path) for path in archival} == {path.name: [] for path in archival}
+
+
+def test_the_archival_check_can_fail(tmp_path):
+    from macros.pdf import write_pdf
+
+    write_pdf('<html lang="en"><title>x</title><p>plain</p></html>', tmp_path / "plain.pdf")
+    problems = _archival_problems(tmp_path / "plain.pdf")
+    assert any("PDF/A-3a" in p for p in problems) and any("标签" in p for p in problems)
