@@ -82,6 +82,9 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
             (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
     if build.changes:
         (stage / CHANGES_PAGE).write_text(build.changes_page(), encoding="utf-8")
+    # The calendar as data (assets/calendar.json) and as the script the calculator loads, which also
+    # works from a folder opened without a server (file://), where a page cannot fetch JSON.
+    (stage / "assets" / "calendar.json").write_text(build.calendar.as_json() + "\n", encoding="utf-8")
     (stage / "assets" / "calendar.js").write_text(build.calendar_script(), encoding="utf-8")
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)

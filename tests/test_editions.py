@@ -155,3 +155,24 @@ def test_a_first_edition_shows_nothing_of_this(built_site):
     assert not (built_site / "changes.html").exists()
     pages = [p.read_text(encoding="utf-8") for p in built_site.rglob("*.html")]
     assert not any("本版有修改" in page or "本版修订说明" in page for page in pages)
+
+
+def test_a_previous_edition_that_is_not_there_stops_the_build(tmp_path):
+    import shutil
+
+    import pytest
+
+    from macros.cli import main
+    from macros.diff import edition_changes
+    from macros.errors import BuildError
+    from macros.resolve import load_handbook
+
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "base" / "data", data)
+    info = data / "handbook.yaml"
+    info.write_text(info.read_text(encoding="utf-8") + "  previous_edition: ../editions/1/data\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        edition_changes(load_handbook(data), data)
+    assert str(caught.value) == (f"handbook.yaml 中的上一版数据目录 '../editions/1/data' 不存在（{tmp_path / 'editions/1/data'}）。")
+    site = tmp_path / "site"
+    assert main(["--data", str(data), "build", "--site", str(site)]) == 1 and not site.exists()
