@@ -1,10 +1,10 @@
 """One measured stage of the build, run in its own process so that its peak memory is its own.
 
-    python -m bench.stage site DATA WORK            build the site; save the pages' rendered Markdown
+    python -m bench.stage site DATA WORK            build the site; keep its staged (finished) pages
     python -m bench.stage plain-mkdocs WORK         plain `mkdocs build` of that saved Markdown
     python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs)
     python -m bench.stage handbook-pdf DATA WORK    the handbook PDF alone; save its print HTML
-    python -m bench.stage plain-weasyprint WORK     plain WeasyPrint render of that saved HTML
+    python -m bench.stage plain-weasyprint WORK     plain WeasyPrint render of that saved HTML (same PDF/A variant)
 
 Prints one JSON object: the stage's own seconds (imports excluded) and what it produced.
 """
@@ -25,44 +25,30 @@ def pdf_pages(path: Path) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def save_rendered_markdown(target: Path) -> None:
-    """Keep each page's Markdown as the macros leave it, for the plain-MkDocs comparison."""
-    from macros import site_macros
+def _build(data: Path):
+    from macros.render.pages import Build
+    from macros.resolve import load_handbook
 
-    original = site_macros.on_post_page_macros
-
-    def saving(env) -> None:
-        original(env)
-        out = target / env.page.file.src_uri
-        out.parent.mkdir(parents=True, exist_ok=True)
-        meta = env.page.meta.get("search")
-        front = f"---\nsearch:\n  boost: {meta['boost']}\n---\n" if meta else ""
-        out.write_text(front + env.markdown, encoding="utf-8")
-
-    site_macros.on_post_page_macros = saving
+    handbook = load_handbook(data)
+    return Build(handbook, handbook.info.date)
 
 
 def stage_site(data: Path, work: Path) -> dict:
+    """The site; its staged pages (finished Markdown) are kept for the plain-MkDocs comparison."""
     import shutil
 
     from mkdocs.utils.yaml import yaml_load
 
-    from macros.cache import current_handbook
     from macros.site import build_site, expand_nav
 
-    handbook = current_handbook(data)
+    build = _build(data)
+    started = time.perf_counter()
+    build_site(build, PROJECT, work / "stage", work / "site")
+    seconds = time.perf_counter() - started
     plain_docs = work / "plain-docs"
     shutil.rmtree(plain_docs, ignore_errors=True)
-    save_rendered_markdown(plain_docs)
-    started = time.perf_counter()
-    build_site(handbook, data, PROJECT, work / "stage", work / "site")
-    seconds = time.perf_counter() - started
-    for asset in (work / "stage" / "docs").rglob("*"):
-        if asset.is_file() and asset.suffix != ".md":
-            target = plain_docs / asset.relative_to(work / "stage" / "docs")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(asset, target)
-    nav = expand_nav(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"], handbook)
+    shutil.copytree(work / "stage" / "docs", plain_docs)
+    nav = expand_nav(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"], build.handbook)
     (work / "plain-nav.json").write_text(json.dumps(nav, ensure_ascii=False), encoding="utf-8")
     return {"seconds": seconds, "pages": len(list((work / "site").rglob("*.html")))}
 
@@ -90,25 +76,23 @@ def stage_plain_mkdocs(work: Path) -> dict:
 def stage_pdf(data: Path, work: Path) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
-    from macros.cache import current_handbook
     from macros.pdf import build_pdfs
 
-    handbook = current_handbook(data)
+    build = _build(data)
     started = time.perf_counter()
-    written = build_pdfs(handbook, work / "pdf")
+    written = build_pdfs(build, work / "pdf")
     return {"seconds": time.perf_counter() - started, "files": len(written)}
 
 
 def stage_handbook_pdf(data: Path, work: Path) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
-    from macros.cache import current_handbook
-    from macros.pdf import print_html, write_pdf
+    from macros.pdf import ARCHIVAL, print_html, write_pdf
 
-    handbook = current_handbook(data)
+    build = _build(data)
     started = time.perf_counter()
-    html = print_html(handbook)
-    write_pdf(html, work / "handbook.pdf")
+    html = print_html(build)
+    write_pdf(html, work / "handbook.pdf", ARCHIVAL)
     seconds = time.perf_counter() - started
     (work / "handbook.html").write_text(html, encoding="utf-8")
     return {"seconds": seconds, "pages": pdf_pages(work / "handbook.pdf")}
@@ -117,11 +101,11 @@ def stage_handbook_pdf(data: Path, work: Path) -> dict:
 def stage_plain_weasyprint(work: Path) -> dict:
     import weasyprint
 
-    from macros.pdf import PRINT_DIR
+    from macros.pdf import ARCHIVAL, PRINT_DIR
 
     html = (work / "handbook.html").read_text(encoding="utf-8")
     started = time.perf_counter()
-    weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(work / "plain.pdf")
+    weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(work / "plain.pdf", pdf_variant=ARCHIVAL)
     return {"seconds": time.perf_counter() - started, "pages": pdf_pages(work / "plain.pdf")}
 
 
