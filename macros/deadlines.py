@@ -63,7 +63,7 @@ def due_date(start: dt.date, amount: int, unit: str, work: WorkCalendar) -> dt.d
     """The last day of a limit that starts on `start` (the start day itself not counted)."""
     if unit == "工作日":
         day = start
-        work.is_working_day(start)
+        work.is_working_day(start)  # refuses a start outside the calendar's years
         while amount:
             day += dt.timedelta(days=1)
             amount -= work.is_working_day(day)

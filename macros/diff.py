@@ -287,6 +287,11 @@ KINDS: tuple[_Kind, ...] = (
 )
 
 
+def entries_by_key(handbook: m.Handbook) -> dict[tuple[str, str], Any]:
+    """Every entry the report covers, under the key its changes carry (Change.entry_key)."""
+    return {(kind.noun, entry.id): entry for kind in KINDS for entry in kind.entries(handbook)}
+
+
 def diff_handbooks(old: m.Handbook, new: m.Handbook) -> list[Change]:
     """Every difference from old to new: by kind in the order of KINDS, then in the new edition's
     order of entries, with the removed ones after in the old edition's order."""

@@ -101,11 +101,6 @@ class PrintLinker(Linker):
         raise BuildError(f"打印文档中无法链接到网站文件 '{path}'。")
 
 
-def item_label(item: object) -> str:
-    """A reader's name for any citable item: its kind and its title (the model's rule)."""
-    return item.label
-
-
 def groupby_source(mentions) -> list[tuple[m.Topic | m.Term, list[m.Mention]]]:
     """Mentions grouped by the topic or term they are in, in order of first appearance."""
     groups: dict[int, tuple[m.Topic | m.Term, list[m.Mention]]] = {}
@@ -172,7 +167,6 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["cjk_number"] = cjk_number
-    env.filters["item_label"] = item_label
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     env.globals["cited_sources"] = m.cited_sources
     env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))

@@ -15,7 +15,7 @@ import markupsafe
 
 from .. import model as m
 from ..deadlines import WorkCalendar, official_calendar
-from ..diff import EDITION_CHANGES_TITLE, Change, changes_by_entry
+from ..diff import EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
 from . import Output, environment, render
 from .terms import GlossaryMarker
 
@@ -53,9 +53,7 @@ class Build:
 
     def changed_entries(self) -> list[tuple[object | None, list[Change]]]:
         """Each changed entry (None when it was removed) with its changes, in report order."""
-        present = {(entry.noun, entry.id): entry for kind in ("roles", "duties", "procedures", "checklists", "terms",
-                                                               "topics", "courses", "sources")
-                   for entry in getattr(self.handbook, kind)}
+        present = entries_by_key(self.handbook)
         return [(present.get(key), changes) for key, changes in self.changed.items()]
 
     def changes_page(self) -> str:
@@ -76,8 +74,8 @@ class Build:
     def show(self, out: Output, entry: object, level: int = 1) -> markupsafe.Markup:
         """An entry through its template, its heading at `level`."""
         name = ENTRY_TEMPLATES[type(entry)]
-        text = self.env.get_template(f"{name}.html").render(out=out, h=self.handbook, level=level, **{name: entry})
-        return markupsafe.Markup(text)
+        return markupsafe.Markup(self.env.get_template(f"{name}.html").render(out=out, h=self.handbook, level=level,
+                                                                               **{name: entry}))
 
     def fragment(self, out: Output, template: str, **values: object) -> markupsafe.Markup:
         return markupsafe.Markup(render(self.env, template, out, **values))
@@ -86,8 +84,7 @@ class Build:
 
     def entry_page(self, entry: object, page_dir_depth: int = 1) -> str:
         out = Output.for_site(self.handbook, page_dir_depth)
-        return self.finish(out, render(self.env, f"{ENTRY_TEMPLATES[type(entry)]}.html", out, level=1,
-                                       **{ENTRY_TEMPLATES[type(entry)]: entry}))
+        return self.finish(out, self.fragment(out, "entries.html", entries=[entry], level=1))
 
     def written_page(self, source: str, page_dir_depth: int) -> str:
         """A page of docs/: its macro calls expanded (see `macros`), then finished like any page."""
