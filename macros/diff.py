@@ -219,6 +219,7 @@ KINDS: tuple[_Kind, ...] = (
         ("所属角色", lambda d: _named([d.role])),
         ("内容", lambda d: _plain(d.detail)),
         ("来源缺漏说明", lambda d: _plain(d.source_gap)),
+        ("频次", lambda d: _time_limit(d.frequency)),
         ("出处", lambda d: _cited(d.citations)),
     )),
     _Kind(m.Procedure.noun, lambda h: h.procedures, (

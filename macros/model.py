@@ -158,6 +158,7 @@ class Duty(_Entity):
     source_gap: str | None
     citations: tuple[Citation, ...] = ()
     role: Role = None  # type: ignore[assignment]
+    frequency: TimeLimit | None = None
 
     @property
     def texts(self) -> tuple[str, ...]:

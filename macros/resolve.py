@@ -258,6 +258,7 @@ class _Resolver:
             duty = self.objects["duties"][duty_id]
             _set(duty, "citations", cite(entry.raw.cite, entry))
             _set(duty, "role", self.ref("roles", entry.raw.role, entry, ("role",), f"职责 '{duty_id}' "))
+            _set(duty, "frequency", self.time_limit(entry.raw.frequency, entry, ("frequency",)))
 
     def link_procedures(self, cite) -> None:
         for procedure_id, entry in self.entries["procedures"].items():

@@ -93,15 +93,6 @@ class Role(Reviewed):
     cite: Cites
 
 
-class Duty(Reviewed):
-    id: Id
-    role: Id
-    title: Text
-    detail: Text | None = None
-    source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
-    cite: Cites
-
-
 LimitKind = Literal["within", "every", "at-least-every"]
 LimitUnit = Literal["工作日", "日", "个月", "年"]
 
@@ -115,6 +106,17 @@ class TimeLimit(Strict):
     amount: int | None = Field(None, ge=1, description="来源写明的数量（可计算的时限），如 十个工作日内 写 10；"
                                                        "来源没给出数量时不写，时限只作文字显示")
     unit: LimitUnit | None = Field(None, description="数量的单位：工作日、日、个月、年（与 amount 一起写）")
+
+
+class Duty(Reviewed):
+    id: Id
+    role: Id
+    title: Text
+    detail: Text | None = None
+    source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
+    frequency: TimeLimit | None = Field(
+        None, description="职责多久履行一次（kind 写 every 或 at-least-every），如一届任期内巡视一遍")
+    cite: Cites
 
 
 class NextStep(Strict):

@@ -74,5 +74,15 @@ def test_the_time_limit_page_offers_the_calculator_for_every_computable_limit(bu
     computable = [s for p in handbook.procedures for s in p.time_limited_steps if s.time_limit.computable]
     assert len(computable) >= 2
     assert page.count('class="hb-deadline"') == len(computable) + sum(
-        1 for p in handbook.procedures if p.frequency and p.frequency.computable)
+        1 for e in (*handbook.procedures, *handbook.duties) if e.frequency and e.frequency.computable)
     assert "来源没有给出可推算日期的期限" in page and "覆盖 " in page
+
+
+def test_a_frequency_of_a_duty_shows_on_its_role_page_and_the_time_limit_page(built_site, handbook):
+    duties = [d for d in handbook.duties if d.frequency]
+    assert duties, "the data states at least one duty's frequency (巡视 once per term)"
+    limits = (built_site / "time-limits.html").read_text(encoding="utf-8")
+    for duty in duties:
+        role_page = (built_site / "roles" / f"{duty.role.id}.html").read_text(encoding="utf-8")
+        assert duty.frequency.limit in role_page
+        assert f"{duty.title}</a>（{duty.role.name}）" in limits and duty.frequency.limit in limits
