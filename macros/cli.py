@@ -12,6 +12,8 @@ from .errors import BuildError, DataError
 from .resolve import load_handbook
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Earlier results that an unchanged input lets a build reuse (git-ignored; `make clean` removes it).
+CACHE = PROJECT / "build" / "cache"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return check(args.data)
         if args.command == "build":
-            return build_all(args.data, args.site)
+            return build_all(args.data, args.site, CACHE)
         if args.command == "schema":
             return write_schema(PROJECT / "schema" / "data.schema.json")
         if args.command == "diff":
@@ -95,10 +97,12 @@ def write_schema(target: Path) -> int:
     return 0
 
 
-def build_all(data_dir: Path, site_dir: Path) -> int:
+def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None) -> int:
+    """Check, render and publish; cache_dir=None renders every PDF afresh."""
     from .bundle import write_offline_zip
     from .diff import edition_changes
     from .pdf import build_pdfs
+    from .pdf_cache import PdfCache
     from .publish import build_stamp, publish
     from .render.pages import Build
     from .site import build_site
@@ -112,10 +116,12 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
     try:
         new_site = stage / "site"
         build_site(build, PROJECT, stage, new_site)
-        build_pdfs(build, new_site / "pdf")
+        pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
+        build_pdfs(build, new_site / "pdf", pdf_cache)
+        pdf_summary = pdf_cache.summary(new_site / "pdf")
         write_offline_zip(new_site, handbook.info.date)
         publish(new_site, site_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf")
+    print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf（{pdf_summary}）")
     return 0

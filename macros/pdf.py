@@ -9,6 +9,7 @@ from types import MappingProxyType
 
 from . import model as m
 from .errors import BuildError, LogCollector
+from .pdf_cache import PdfCache
 from .render import Output, PrintLinker, cjk_number
 from .render.pages import Build
 from .selftest import self_test
@@ -103,6 +104,9 @@ def checklist_html(build: Build, checklist: m.Checklist) -> str:
 # not claimed beside it; level A is the tagged, accessible form of PDF/A.
 ARCHIVAL = "pdf/a-3a"
 
+# How every document is written, besides its variant (part of each document's cache key).
+WRITE_OPTIONS = MappingProxyType({"uncompressed_pdf": False})
+
 
 def write_pdf(html: str, target: Path, variant: str | None = None) -> None:
     """Render with WeasyPrint; any warning it logs (a missing glyph, bad CSS) fails the build."""
@@ -110,16 +114,17 @@ def write_pdf(html: str, target: Path, variant: str | None = None) -> None:
 
     target.parent.mkdir(parents=True, exist_ok=True)
     with LogCollector("weasyprint") as collector:
-        weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, uncompressed_pdf=False,
-                                                                         pdf_variant=variant)
+        weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(target, pdf_variant=variant,
+                                                                         **WRITE_OPTIONS)
     if collector.messages:
         target.unlink(missing_ok=True)
         raise BuildError("PDF 生成时出现警告（视为错误）：\n" + "\n".join(collector.messages))
 
 
-def build_pdfs(build: Build, pdf_dir: Path) -> list[Path]:
+def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None) -> list[Path]:
     """The handbook, one fill-in form per checklist and per procedure, and per course its pack and
-    answer key."""
+    answer key; a document whose inputs are unchanged since a build the cache remembers is reused."""
+    cache = cache or PdfCache(None)
     handbook = build.handbook
     documents = {pdf_dir / "handbook.pdf": (print_html(build), ARCHIVAL)}
     for checklist in (*handbook.checklists, *handbook.procedure_forms):
@@ -128,9 +133,15 @@ def build_pdfs(build: Build, pdf_dir: Path) -> list[Path]:
         questions = self_test(course)
         documents[pdf_dir / "courses" / f"{course.id}.pdf"] = (course_html(build, course, questions), None)
         documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = (answers_html(build, course, questions), None)
+    edition = f"{handbook.info.edition} {handbook.info.date}"
     for target, (html, variant) in documents.items():
+        key = cache.key(html, f"{variant} {sorted(WRITE_OPTIONS.items())}", edition)
+        if cache.reuse(key, target):
+            continue
         write_pdf(html, target, variant)
+        cache.keep(key, target)
         # A laid-out document is a large web of cycles; free it before laying out the next, or the
         # peak memory can hold two documents (a quarter more for the build, measured).
         gc.collect()
+    cache.prune()
     return list(documents)

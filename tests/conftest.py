@@ -55,10 +55,16 @@ def handbook():
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory) -> Path:
+def build_cache(tmp_path_factory) -> Path:
+    """The cache of built_site's build: empty before it, so that build renders every PDF."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory, build_cache) -> Path:
     """The real data built once into a temporary folder (site/ itself is left alone)."""
     site = tmp_path_factory.mktemp("built") / "site"
-    assert build_all(PROJECT / "data", site) == 0
+    assert build_all(PROJECT / "data", site, build_cache) == 0
     return site
 
 

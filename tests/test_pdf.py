@@ -236,3 +236,34 @@ def test_the_archival_check_can_fail(tmp_path):
     write_pdf('<html lang="en"><title>x</title><p>plain</p></html>', tmp_path / "plain.pdf")
     problems = _archival_problems(tmp_path / "plain.pdf")
     assert any("PDF/A-3a" in p for p in problems) and any("标签" in p for p in problems)
+
+
+def test_a_changed_step_lays_out_again_exactly_the_pdfs_that_show_it(tmp_path, built_site, build_cache, handbook,
+                                                                      capsys):
+    """Incremental PDFs: the second build reuses every document whose print HTML did not change."""
+    from macros.cli import PROJECT, build_all
+    from tests.conftest import copy_data
+
+    procedure = handbook.procedure("inquiry-letter")
+    step = procedure.steps[0]
+    changed = step.action.replace("逐级报批", "逐级报送审批")
+    assert changed != step.action
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    path = data / "procedures" / "inquiry-letter.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(step.action, changed), encoding="utf-8")
+    capsys.readouterr()
+    assert build_all(data, tmp_path / "site", build_cache) == 0
+
+    # The step's action is printed in the handbook and in every course pack that teaches the procedure.
+    expected = {"handbook.pdf", *(f"courses/{c.id}.pdf" for c in handbook.courses if procedure in c.procedures)}
+    assert len(expected) >= 2
+    before, after = built_site / "pdf", tmp_path / "site" / "pdf"
+    names = sorted(p.relative_to(before).as_posix() for p in before.rglob("*.pdf"))
+    assert names == sorted(p.relative_to(after).as_posix() for p in after.rglob("*.pdf"))
+    differing = {name for name in names if (before / name).read_bytes() != (after / name).read_bytes()}
+    assert differing == expected
+    summary = capsys.readouterr().out
+    assert f"PDF：排版 {len(expected)} 份（" in summary and f"沿用未变的 {len(names) - len(expected)} 份" in summary
+    for name in expected:
+        assert squash(changed) in pdf_text(after / name)
+        assert squash(step.action) not in pdf_text(after / name)
