@@ -2,7 +2,8 @@
 
     python -m bench.stage site DATA WORK            build the site; keep its staged (finished) pages
     python -m bench.stage plain-mkdocs WORK         plain `mkdocs build` of that saved Markdown
-    python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs)
+    python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs), filling a cache
+    python -m bench.stage pdf-rebuild DATA WORK     every PDF again from that cache: unchanged, then one word changed
     python -m bench.stage handbook-pdf DATA WORK    the handbook PDF alone; save its print HTML
     python -m bench.stage plain-weasyprint WORK     plain WeasyPrint render of that saved HTML (same PDF/A variant)
 
@@ -77,11 +78,50 @@ def stage_pdf(data: Path, work: Path) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
     from macros.pdf import build_pdfs
+    from macros.pdf_cache import PdfCache
 
     build = _build(data)
     started = time.perf_counter()
-    written = build_pdfs(build, work / "pdf")
+    written = build_pdfs(build, work / "pdf", PdfCache.at(work / "pdf-cache"))
     return {"seconds": time.perf_counter() - started, "files": len(written)}
+
+
+def stage_pdf_rebuild(data: Path, work: Path) -> dict:
+    """Two rebuilds on the cache the pdf stage filled: with nothing changed, and after a one-word
+    change in one procedure's first step (every document that prints it is laid out again)."""
+    import shutil
+
+    import weasyprint  # noqa: F401 - imported before the clock starts
+
+    from macros.pdf import build_pdfs
+    from macros.pdf_cache import PdfCache
+
+    result = {}
+    build = _build(data)
+    for label, edition in (("unchanged", build), ("one_word", _build(_one_word_changed(data, work, build)))):
+        cache = PdfCache.at(work / "pdf-cache")
+        shutil.rmtree(work / "pdf-again", ignore_errors=True)
+        started = time.perf_counter()
+        build_pdfs(edition, work / "pdf-again", cache)
+        result[label] = {"seconds": time.perf_counter() - started,
+                         "rendered": [p.relative_to(work / "pdf-again").as_posix() for p in cache.rendered],
+                         "reused": len(cache.reused)}
+    return result
+
+
+def _one_word_changed(data: Path, work: Path, build) -> Path:
+    import shutil
+
+    step = build.handbook.procedures[0].steps[0]
+    edited = work / "data-one-word"
+    shutil.rmtree(edited, ignore_errors=True)
+    shutil.copytree(data, edited)
+    for path in edited.rglob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if step.action in text:
+            path.write_text(text.replace(step.action, f"{step.action}（改）", 1), encoding="utf-8")
+            return edited
+    raise SystemExit(f"没有找到步骤“{step.title}”的做法")
 
 
 def stage_handbook_pdf(data: Path, work: Path) -> dict:
@@ -111,7 +151,7 @@ def stage_plain_weasyprint(work: Path) -> dict:
 
 def main(argv: list[str]) -> None:
     stage, *paths = argv
-    functions = {"site": stage_site, "plain-mkdocs": stage_plain_mkdocs, "pdf": stage_pdf,
+    functions = {"site": stage_site, "plain-mkdocs": stage_plain_mkdocs, "pdf": stage_pdf, "pdf-rebuild": stage_pdf_rebuild,
                  "handbook-pdf": stage_handbook_pdf, "plain-weasyprint": stage_plain_weasyprint}
     result = functions[stage](*map(Path, paths))
     print(json.dumps(result))
