@@ -159,6 +159,29 @@ def test_course_pdf_is_reproducible(tmp_path, handbook):
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
+def test_remembering_page_references_writes_the_same_tagged_bytes(tmp_path, handbook, monkeypatch):
+    """The speed-up around pydyf's page references changes nothing in the file it writes."""
+    import contextlib
+
+    import macros.pdf
+    from macros.pdf import ARCHIVAL, course_html, write_pdf
+    from macros.render.pages import Build
+    from macros.selftest import self_test
+
+    course = handbook.course("stationed-groups")
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
+    write_pdf(html, tmp_path / "remembered.pdf", ARCHIVAL)
+    monkeypatch.setattr(macros.pdf, "page_references_remembered", contextlib.nullcontext)
+    write_pdf(html, tmp_path / "as-pydyf.pdf", ARCHIVAL)
+    assert pdf_pages(tmp_path / "as-pydyf.pdf") > 3
+    assert (tmp_path / "remembered.pdf").read_bytes() == (tmp_path / "as-pydyf.pdf").read_bytes()
+
+
+def pdf_pages(path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
 def test_missing_glyph_fails_the_pdf(tmp_path):
     """A character no installed font has must not print as an empty box: the build stops."""
     from macros.errors import BuildError
