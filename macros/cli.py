@@ -12,11 +12,15 @@ from .errors import BuildError, DataError
 from .resolve import load_handbook
 
 PROJECT = Path(__file__).resolve().parent.parent
+# Validated data files kept between runs (see parse_cache); under build/, so `make clean` removes it.
+CACHE = PROJECT / "build" / "cache"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description="纪检监察干部工作手册：校验、生成、预览")
     parser.add_argument("--data", type=Path, default=PROJECT / "data", help="数据目录（默认 data/）")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="不使用 build/cache/ 中上次校验的结果，每个文件都重新读取（结果相同，只是更慢）")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="只校验数据")
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
@@ -28,11 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     diff.add_argument("old", type=Path, metavar="OLD_DATA_DIR", help="旧版数据目录")
     diff.add_argument("new", type=Path, nargs="?", metavar="NEW_DATA_DIR", help="新版数据目录（默认 data/ 或 --data 所指）")
     args = parser.parse_args(argv)
+    cache_dir = None if args.no_cache else CACHE
     try:
         if args.command == "check":
-            return check(args.data)
+            return check(args.data, cache_dir)
         if args.command == "build":
-            return build_all(args.data, args.site)
+            return build_all(args.data, args.site, cache_dir)
         if args.command == "schema":
             return write_schema(PROJECT / "schema" / "data.schema.json")
         if args.command == "diff":
@@ -48,8 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def check(data_dir: Path) -> int:
-    handbook = load_handbook(data_dir)
+def check(data_dir: Path, cache_dir: Path | None = None) -> int:
+    handbook = load_handbook(data_dir, cache_dir=cache_dir)
     print(
         f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
         f"{len(handbook.procedures)} 个程序（{sum(len(p.steps) for p in handbook.procedures)} 步），"
@@ -95,7 +100,7 @@ def write_schema(target: Path) -> int:
     return 0
 
 
-def build_all(data_dir: Path, site_dir: Path) -> int:
+def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None) -> int:
     from .bundle import write_offline_zip
     from .diff import edition_changes
     from .pdf import build_pdfs
@@ -103,7 +108,7 @@ def build_all(data_dir: Path, site_dir: Path) -> int:
     from .render.pages import Build
     from .site import build_site
 
-    handbook = load_handbook(data_dir)
+    handbook = load_handbook(data_dir, cache_dir=cache_dir)
     build = Build(handbook, build_stamp(PROJECT, handbook.info.date), edition_changes(handbook, data_dir))
     # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
     # build) never share it, and the final rename stays on one file system, so it is atomic.
