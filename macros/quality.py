@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from . import model as m
 from .words import longest_word_pattern
 
@@ -43,19 +45,28 @@ def words_present(words: set[str], text: str) -> set[str]:
 
     The regex reports the longest word at each place it stops. Any other occurrence of a word
     starts inside one of those matches (where the scan stood, the word itself would have
-    matched), so the words not reported are looked for only in short windows around them.
+    matched), so the other words are looked for only in short windows around them.
     """
     if not words:
         return set()
     longest = max(map(len, words))
     pattern = longest_word_pattern(words)
-    found: set[str] = set()
     windows: set[str] = set()
     for match in pattern.finditer(text):
-        found.add(match.group())
         windows.add(text[match.start() : match.end() + longest - 1])
-    around = "\0".join(windows)
-    return found | {w for w in words - found if w in around}
+    return _words_starting_anywhere(pattern, "\0".join(windows), words)
+
+
+def _words_starting_anywhere(pattern: re.Pattern, text: str, words: set[str]) -> set[str]:
+    """Every word that starts anywhere in text, overlaps included. The pattern gives the longest
+    word at each place one starts; the shorter words starting there are its prefixes."""
+    longest_here: set[str] = set()
+    match = pattern.search(text)
+    while match:
+        longest_here.add(match.group())
+        match = pattern.search(text, match.start() + 1)
+    lengths = {len(word) for word in words}
+    return {found[:length] for found in longest_here for length in lengths if length <= len(found)} & words
 
 
 def _texts(handbook: m.Handbook) -> str:

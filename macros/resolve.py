@@ -18,6 +18,7 @@ from . import model as m
 from . import schema as s
 from .errors import DataError, Problem, did_you_mean
 from .load import LoadedFile, NodePath, load_folder
+from .parse_cache import ParseCache
 from .shape import check_shape
 
 # The data file's key for each kind of entry, and the readers' name for it.
@@ -28,10 +29,14 @@ KIND_NAMES = MappingProxyType({
 })
 
 
-def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
-    """Load, validate and resolve a data folder; raise DataError listing every problem."""
+def load_handbook(data_dir: Path, display_root: Path | None = None, cache_dir: Path | None = None) -> m.Handbook:
+    """Load, validate and resolve a data folder; raise DataError listing every problem.
+
+    With a cache_dir, files unchanged since an earlier run are not parsed and validated again
+    (see parse_cache); the result and every message are the same as without it.
+    """
     with _collector_paused():
-        return _load_handbook(data_dir, display_root)
+        return _load_handbook(data_dir, display_root, ParseCache(cache_dir) if cache_dir is not None else None)
 
 
 @contextmanager
@@ -48,13 +53,15 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _load_handbook(data_dir: Path, display_root: Path | None) -> m.Handbook:
-    files, problems = load_folder(data_dir, display_root)
+def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache | None) -> m.Handbook:
+    files, problems = load_folder(data_dir, display_root, cache.get if cache is not None else None)
     # A file that could not be read at all may define any id: references are then not
     # checked, rather than reported as undefined by the dozen.
     references_checkable = not problems
     typed, shape_problems, broken = check_shape(files)
     problems += shape_problems
+    if cache is not None:
+        _remember_valid_files(cache, typed)
     resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir,
                          check_references=references_checkable)
     handbook = resolver.resolve()
@@ -62,6 +69,15 @@ def _load_handbook(data_dir: Path, display_root: Path | None) -> m.Handbook:
     if problems or handbook is None:
         raise DataError(problems)
     return handbook
+
+
+def _remember_valid_files(cache: ParseCache, typed: list[tuple[LoadedFile, s.DataFile]]) -> None:
+    """Cache each file that was read and validated whole in this run. A file's content does not
+    depend on the others, so one that problems elsewhere make fail is still worth keeping."""
+    for loaded, data in typed:
+        if loaded.cached is None and not loaded.entries_left_out:
+            cache.put(loaded.source, data)
+    cache.prune()
 
 
 def _first_occurrences(raw_steps: list) -> list[tuple[int, Any]]:

@@ -1,0 +1,145 @@
+"""A per-file cache of validated data, so that `check` and `build` do not parse an unchanged file again.
+
+An entry is the validated content of one data file (a schema.DataFile), pickled, under a name made
+from the file's bytes and the version of the code that turns bytes into that value. Only a file
+that loaded and validated without a single problem gets an entry; a file with problems is always
+read again, so every message and its position come from the file itself. The cache never changes
+what a run reports or produces: a hit is the very value the same code made from the same bytes.
+
+Entries are written to a temporary file in the same folder and renamed into place, so a build
+running at the same time sees a whole entry or none. An entry that cannot be read, fails its
+checksum or holds anything else is ignored, and rewritten once the file validates again.
+
+The folder stays bounded: when it holds more than four times as many entries as this run used
+(plus a small allowance, so that switching between a few branches or editions keeps theirs),
+the entries this run did not use are removed, oldest first, down to twice that number.
+`make clean` removes the whole folder (it lives under build/).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pydantic
+import yaml
+
+from .schema import DataFile
+
+SUFFIX = ".pickle"
+# What an entry's value depends on besides the file's bytes: the code that reads, shapes and
+# validates it, and the libraries whose objects are pickled.
+CODE_FILES = ("load.py", "shape.py", "schema.py", "parse_cache.py")
+ALLOWANCE = 32
+STALE_TEMP_SECONDS = 3600
+
+
+def code_version() -> bytes:
+    """A digest of everything besides a file's bytes that an entry's value depends on."""
+    digest = hashlib.blake2b(digest_size=16)
+    libraries = f"{sys.version_info[:2]} pydantic {pydantic.VERSION} pyyaml {yaml.__version__} {pickle.HIGHEST_PROTOCOL}"
+    digest.update(libraries.encode())
+    here = Path(__file__).parent
+    for name in CODE_FILES:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
+
+
+class ParseCache:
+    """The entries in one folder, and which of them this run used."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.version = code_version()
+        self.used: set[str] = set()
+
+    def name(self, raw: bytes) -> str:
+        return hashlib.blake2b(self.version + raw, digest_size=20).hexdigest() + SUFFIX
+
+    def get(self, raw: bytes) -> DataFile | None:
+        """The validated content of a file with these bytes, or None when there is no usable entry."""
+        name = self.name(raw)
+        try:
+            stored = (self.folder / name).read_bytes()
+        except OSError:
+            return None
+        value = _unpacked(stored)
+        if isinstance(value, DataFile):
+            self.used.add(name)
+            return value
+        return None
+
+    def put(self, raw: bytes, value: DataFile) -> None:
+        """Store a file's validated content; a cache that cannot be written only costs time."""
+        name = self.name(raw)
+        self.used.add(name)
+        with contextlib.suppress(OSError):
+            self.folder.mkdir(parents=True, exist_ok=True)
+            _write_atomically(self.folder / name, _packed(value))
+
+    def prune(self) -> None:
+        """Keep the folder bounded (see the module's docstring)."""
+        limit = 4 * len(self.used) + ALLOWANCE
+        try:
+            names = [entry.name for entry in os.scandir(self.folder)]
+        except OSError:
+            return
+        _remove_stale_temporaries(self.folder, names)
+        entries = [name for name in names if name.endswith(SUFFIX)]
+        if len(entries) <= limit:
+            return
+        unused = [name for name in entries if name not in self.used]
+        excess = len(entries) - (2 * len(self.used) + ALLOWANCE)
+        for name in sorted(unused, key=lambda name: _modified(self.folder / name))[:excess]:
+            with contextlib.suppress(OSError):
+                (self.folder / name).unlink()
+
+
+def _packed(value: DataFile) -> bytes:
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+
+def _unpacked(stored: bytes) -> object:
+    """The pickled value, or None for an entry that was cut short or damaged on disk."""
+    checksum, payload = stored[:32], stored[32:]
+    if hashlib.blake2b(payload, digest_size=32).digest() != checksum:
+        return None
+    try:
+        return pickle.loads(payload)
+    except Exception:  # an entry from an incompatible class layout: only a miss
+        return None
+
+
+def _write_atomically(target: Path, content: bytes) -> None:
+    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:
+    """Temporary files left by a run that was killed while writing (a live writer's are young)."""
+    now = time.time()
+    for name in names:
+        if name.startswith(".") and name.endswith(".tmp") and now - _modified(folder / name) > STALE_TEMP_SECONDS:
+            with contextlib.suppress(OSError):
+                (folder / name).unlink()
+
+
+def _modified(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0

@@ -1,0 +1,240 @@
+"""The parse cache as an editor meets it: a warm `check` says exactly what a cold one says, only sooner.
+
+Nothing here measures time: what is checked is that a warm run reads only the files that changed,
+and that its handbook and every message are those of a run without the cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from pathlib import Path
+
+import pytest
+
+from macros import cli, load
+from macros.diff import diff_handbooks
+from macros.errors import DataError
+from macros.parse_cache import SUFFIX, ParseCache
+from macros.quality import quality_report
+from macros.resolve import load_handbook
+from macros.schema import DataFile
+
+from .conftest import FIXTURES, PROJECT, copy_data
+from .test_editor_errors import CASES, broken_data
+
+KINDS = ("roles", "duties", "procedures", "checklists", "terms", "topics", "courses", "sources", "reviews")
+
+
+@pytest.fixture
+def parsed(monkeypatch) -> list[str]:
+    """The files parsed from YAML during the test, by the name shown to editors."""
+    names: list[str] = []
+    real = load.load_bytes
+
+    def counting(raw: bytes, shown: str):
+        names.append(shown)
+        return real(raw, shown)
+
+    monkeypatch.setattr(load, "load_bytes", counting)
+    return names
+
+
+def counts(handbook) -> dict[str, int]:
+    return {kind: len(getattr(handbook, kind)) for kind in KINDS}
+
+
+def entries(cache_dir: Path) -> list[Path]:
+    return sorted(cache_dir.glob(f"*{SUFFIX}"))
+
+
+def yaml_files(data: Path) -> list[Path]:
+    return sorted(data.rglob("*.yaml"))
+
+
+# -- a warm run is a cold run, only without parsing ---------------------------------------------
+
+
+def test_a_warm_check_gives_the_same_handbook_as_a_cold_one(tmp_path, parsed):
+    data = PROJECT / "data"
+    cold = load_handbook(data)
+    load_handbook(data, cache_dir=tmp_path / "cache")
+    parsed.clear()
+    warm = load_handbook(data, cache_dir=tmp_path / "cache")
+    assert parsed == []  # every file came from the cache
+    assert diff_handbooks(cold, warm) == []
+    assert counts(warm) == counts(cold)
+    assert vars(warm.info) == vars(cold.info)  # entities compare by identity
+    assert quality_report(warm) == quality_report(cold)
+
+
+def test_a_cached_file_is_exactly_the_validated_file(tmp_path):
+    data = FIXTURES / "base" / "data"
+    load_handbook(data, cache_dir=tmp_path / "cache")
+    cache = ParseCache(tmp_path / "cache")
+    for path in yaml_files(data):
+        raw = path.read_bytes()
+        fresh, problems = load.load_bytes(raw, path.name)
+        assert problems == []
+        assert cache.get(raw) == DataFile.model_validate(fresh.data), path
+
+
+def test_an_edited_file_is_read_again_and_the_change_shows(tmp_path, parsed):
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    cache_dir = tmp_path / "cache"
+    before = load_handbook(data, cache_dir=cache_dir)
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 省纪委省监察厅", "name: 省纪委监委", 1),
+                     encoding="utf-8")
+    parsed.clear()
+    after = load_handbook(data, cache_dir=cache_dir)
+    assert parsed == ["data/roles.yaml"]
+    assert {r.id: r.name for r in before.roles}["provincial-commission"] == "省纪委省监察厅"
+    assert {r.id: r.name for r in after.roles}["provincial-commission"] == "省纪委监委"
+    assert diff_handbooks(load_handbook(data), after) == []
+
+
+def test_the_cache_is_shared_by_identical_files_wherever_they_are(tmp_path, parsed):
+    """An entry is named by the bytes, not the path: a copy of the data (another edition, a
+    branch's work tree) is not parsed again."""
+    cache_dir = tmp_path / "cache"
+    load_handbook(copy_data(FIXTURES / "base" / "data", tmp_path / "one"), cache_dir=cache_dir)
+    parsed.clear()
+    load_handbook(copy_data(FIXTURES / "base" / "data", tmp_path / "two"), cache_dir=cache_dir)
+    assert parsed == []
+
+
+# -- a damaged or stale cache costs time, never a wrong answer --------------------------------------
+
+
+def checksummed(payload: bytes) -> bytes:
+    return hashlib.blake2b(payload, digest_size=32).digest() + payload
+
+
+@pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "not a pickle", "other content",
+                                    "not a data file"])
+def test_a_damaged_cache_entry_is_ignored_and_rewritten(tmp_path, parsed, damage):
+    data = FIXTURES / "base" / "data"
+    cache_dir = tmp_path / "cache"
+    cold = load_handbook(data)
+    load_handbook(data, cache_dir=cache_dir)
+    for entry in entries(cache_dir):
+        stored = entry.read_bytes()
+        entry.write_bytes({
+            "truncated": stored[: len(stored) // 2],
+            "flipped byte": stored[:-1] + bytes([stored[-1] ^ 0xFF]),
+            "empty": b"",
+            "not a pickle": checksummed(b"garbage"),
+            # a valid pickle of a valid value, but not what was written: only the checksum tells
+            "other content": stored[:32] + pickle.dumps(DataFile()),
+            "not a data file": checksummed(pickle.dumps({"roles": []})),
+        }[damage])
+    parsed.clear()
+    warm = load_handbook(data, cache_dir=cache_dir)
+    assert len(parsed) == len(yaml_files(data))  # every entry was refused
+    assert diff_handbooks(cold, warm) == []
+    parsed.clear()
+    load_handbook(data, cache_dir=cache_dir)
+    assert parsed == []  # and written again
+
+
+def test_entries_of_other_code_are_not_used(tmp_path, parsed, monkeypatch):
+    """A change to the code that reads or validates files changes every entry's name."""
+    data = FIXTURES / "base" / "data"
+    cache_dir = tmp_path / "cache"
+    load_handbook(data, cache_dir=cache_dir)
+    monkeypatch.setattr("macros.parse_cache.code_version", lambda: b"another version of the code")
+    parsed.clear()
+    load_handbook(data, cache_dir=cache_dir)
+    assert len(parsed) == len(yaml_files(data))
+
+
+def test_a_temporary_file_left_by_an_interrupted_write_is_harmless(tmp_path):
+    data = FIXTURES / "base" / "data"
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    left = cache_dir / ".interrupted.tmp"
+    left.write_bytes(b"half an entry")
+    os.utime(left, (0, 0))  # long ago: its writer is gone
+    assert diff_handbooks(load_handbook(data), load_handbook(data, cache_dir=cache_dir)) == []
+    assert not left.exists()
+
+
+def test_the_cache_folder_stays_bounded(tmp_path):
+    data = FIXTURES / "base" / "data"
+    cache_dir = tmp_path / "cache"
+    cache_dir.mkdir()
+    for number in range(500):
+        old = cache_dir / f"{number:040x}{SUFFIX}"
+        old.write_bytes(b"an entry of an edition long gone")
+        os.utime(old, (number, number))
+    load_handbook(data, cache_dir=cache_dir)
+    files = len(yaml_files(data))
+    kept = entries(cache_dir)
+    assert len(kept) <= 4 * files + 32
+    cache = ParseCache(cache_dir)
+    assert all(cache.get(path.read_bytes()) is not None for path in yaml_files(data))  # this run's survive
+    assert cache_dir / f"{499:040x}{SUFFIX}" in kept and cache_dir / f"{0:040x}{SUFFIX}" not in kept
+
+
+# -- problems: reported exactly as without the cache, and never cached ------------------------------
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_every_broken_fixture_gives_the_same_report_with_a_warm_cache(tmp_path, case):
+    data = broken_data(tmp_path, case)
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").rstrip("\n")
+    reports = []
+    for _ in range(2):  # the first run fills the cache, the second uses it
+        with pytest.raises(DataError) as caught:
+            load_handbook(data, cache_dir=tmp_path / "cache")
+        reports.append(caught.value.report())
+    assert reports == [expected, expected]
+
+
+def test_a_file_with_problems_is_not_cached(tmp_path, parsed):
+    data = broken_data(tmp_path, "bad-kind")
+    cache_dir = tmp_path / "cache"
+    for _ in range(2):
+        parsed.clear()
+        with pytest.raises(DataError) as caught:
+            load_handbook(data, cache_dir=cache_dir)
+    broken = {problem.path for problem in caught.value.problems}
+    assert broken and set(parsed) == broken  # read again on the second run; the others were not
+    cache = ParseCache(cache_dir)
+    for path in yaml_files(data):
+        shown = path.relative_to(data.parent).as_posix()
+        assert (cache.get(path.read_bytes()) is None) == (shown in broken), shown
+
+
+def test_a_problem_in_a_cached_file_is_located_in_that_file(tmp_path):
+    """Removing a role from one file breaks references in files that were cached: their lines and
+    columns are found by reading those files again, as if there were no cache."""
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    cache_dir = tmp_path / "cache"
+    load_handbook(data, cache_dir=cache_dir)
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("id: commission-leadership", "id: leaders", 1),
+                     encoding="utf-8")
+    with pytest.raises(DataError) as uncached:
+        load_handbook(data)
+    with pytest.raises(DataError) as cached:
+        load_handbook(data, cache_dir=cache_dir)
+    assert cached.value.report() == uncached.value.report()
+    assert {p.path for p in cached.value.problems} - {"data/roles.yaml"}  # problems in cached files too
+
+
+# -- the command line ------------------------------------------------------------------------------
+
+
+def test_check_uses_the_build_cache_unless_told_not_to(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "CACHE", tmp_path / "cache")
+    data = FIXTURES / "base" / "data"
+    assert cli.main(["--data", str(data), "--no-cache", "check"]) == 0
+    uncached = capsys.readouterr().out
+    assert not (tmp_path / "cache").exists()
+    assert cli.main(["--data", str(data), "check"]) == 0
+    assert cli.main(["--data", str(data), "check"]) == 0
+    assert capsys.readouterr().out == uncached * 2
+    assert len(entries(tmp_path / "cache" / "parse")) == len(yaml_files(data))
