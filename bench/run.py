@@ -64,8 +64,27 @@ def stage(name: str, *paths: Path) -> Run:
 
 
 def check_seconds(data: Path, repeat: int = 3) -> Run:
-    """`python -m macros check` as an editor runs it (interpreter start included); best of three."""
-    runs = [measure(PYTHON, "-m", "macros", "--data", str(data), "check") for _ in range(repeat)]
+    """`python -m macros check` as an editor runs it (interpreter start included) with nothing
+    cached: every file read and validated; best of three."""
+    runs = [measure(PYTHON, "-m", "macros", "--no-cache", "--data", str(data), "check") for _ in range(repeat)]
+    return min(runs, key=lambda r: r.wall)
+
+
+def warm_check_seconds(data: Path, work: Path, repeat: int = 3) -> Run:
+    """`check` after an editor changed one file, with the cache of the run before; best of three.
+    The cache is the bench's own (the project's build/cache/ is left alone)."""
+    cache = work / "check-cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = (PYTHON, "-c", "import sys; from pathlib import Path; from macros.cli import check; "
+               "sys.exit(check(Path(sys.argv[1]), Path(sys.argv[2])))",
+               str(data), str(cache))
+    measure(*command)
+    edited = sorted(data.rglob("*.yaml"))[-1]
+    runs = []
+    for run in range(repeat):
+        with edited.open("a", encoding="utf-8") as out:
+            out.write(f"# 基准测试的改动 {run}\n")
+        runs.append(measure(*command))
     return min(runs, key=lambda r: r.wall)
 
 
@@ -189,14 +208,15 @@ def stage_seconds(run: Run | None) -> float | None:
 def scale_table(rows: dict) -> list[str]:
     one = rows[1]
     lines = ["## 规模（同一台机器、同一次运行）", "",
-             "| 规模 | 角色 | 程序 | 步骤 | 术语 | YAML | check (s) | ×1× | 网站 (s) | ×1× | 峰值内存 (MB) "
-             "| PDF 全部 (s) | ×1× | 峰值内存 (MB) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "| 规模 | 角色 | 程序 | 步骤 | 术语 | YAML | check (s) | ×1× | 改一个文件后 check (s) | 网站 (s) | ×1× "
+             "| 峰值内存 (MB) | PDF 全部 (s) | ×1× | 峰值内存 (MB) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for factor, row in rows.items():
         size, site, pdf = row["size"], row.get("site"), row.get("pdf")
         lines.append(
             f"| {factor}× | {size['roles']} | {size['procedures']} | {size['steps']} | {size['terms']} "
             f"| {size['bytes'] / 1e6:.1f} MB | {fmt(row['check'].wall)} | {ratio(row['check'].wall, one['check'].wall)} "
+            f"| {fmt(row['warm'].wall)} "
             f"| {fmt(stage_seconds(site))} | {ratio(stage_seconds(site), stage_seconds(one['site']))} "
             f"| {fmt(site and site.peak_mb, 0)} "
             f"| {fmt(stage_seconds(pdf))} | {ratio(stage_seconds(pdf), stage_seconds(one['pdf']))} "
@@ -205,8 +225,9 @@ def scale_table(rows: dict) -> list[str]:
         lines += ["", "100× 的网站未生成（`make bench BENCH_ARGS=--full` 会生成）。"]
     lines += ["", "100× 的 PDF 不生成：手册将有约 7000 页，一次 WeasyPrint 排版的时间和内存超出基准测试的范围；"
               "按上表 1× → 10× 的增长推算。"]
-    lines += ["", "check：`python -m macros check` 的总用时（含解释器启动），三次取最短。网站、PDF：该阶段本身的用时"
-              "（不含导入与读取数据）。峰值内存：该阶段进程的最大常驻内存。"]
+    lines += ["", "check：`python -m macros --no-cache check` 的总用时（含解释器启动，每个文件都读取和校验），三次取最短。"
+              "改一个文件后 check：先校验一遍留下缓存，再在最后一个数据文件末尾加一行注释后校验，三次取最短。"
+              "网站、PDF：该阶段本身的用时（不含导入与读取数据）。峰值内存：该阶段进程的最大常驻内存。"]
     return lines
 
 
@@ -220,13 +241,16 @@ def overhead_table(rows: dict) -> list[str]:
     return lines
 
 
-def pdf_table(ours: Run, plain: Run) -> list[str]:
-    rows = [("本项目（组装打印 HTML、WeasyPrint、警告检查）", ours), ("纯 WeasyPrint（同一份打印 HTML）", plain)]
+def pdf_table(ours: Run, plain: Run, untagged: Run) -> list[str]:
+    rows = [("本项目（组装打印 HTML、WeasyPrint、警告检查），PDF/A-3a", ours),
+            ("纯 WeasyPrint（同一份打印 HTML），PDF/A-3a", plain),
+            ("本项目，不带标签的 PDF/A-3b", untagged)]
     lines = ["## PDF 手册（1×）", "", "| | 页数 | 秒 | 页/秒 | 峰值内存 (MB) |", "|---|---|---|---|---|"]
     for label, run in rows:
         pages, secs = run.result["pages"], run.result["seconds"]
         lines.append(f"| {label} | {pages} | {secs:.2f} | {pages / secs:.1f} | {run.peak_mb:.0f} |")
-    return lines + ["", f"本项目 / 纯 WeasyPrint：{stage_seconds(ours) / stage_seconds(plain):.2f}"]
+    return lines + ["", f"本项目 / 纯 WeasyPrint：{stage_seconds(ours) / stage_seconds(plain):.2f}；"
+                    f"带标签 / 不带标签：{stage_seconds(ours) / stage_seconds(untagged):.2f}"]
 
 
 def incremental_table(full: Run, again: Run) -> list[str]:
@@ -257,7 +281,7 @@ def reader_table(reader: dict) -> list[str]:
                     f"之后每次检索：从输入到出现结果，{len(QUERIES) * 3} 次。"]
 
 
-def goals(rows: dict, reader: dict) -> list[str]:
+def goals(rows: dict, reader: dict, ours: Run, plain: Run) -> list[str]:
     """The targets of the benchmark issue, each with the measured figure and whether it holds."""
     one, ten, hundred = rows[1], rows[10], rows[100]
     site_ratio = stage_seconds(ten["site"]) / stage_seconds(one["site"])
@@ -266,8 +290,10 @@ def goals(rows: dict, reader: dict) -> list[str]:
     checks = [
         ("10× 数据的 check ≤ 1× 的 11 倍", ten["check"].wall / one["check"].wall, 11),
         ("10× 数据的网站 ≤ 1× 的 11 倍", site_ratio, 11),
-        ("100× 数据的 check < 2 s", hundred["check"].wall, 2),
-        ("网站用时 / 纯 MkDocs ≤ 1.3", overhead, 1.3),
+        ("100× 数据的 check（无缓存）< 2 s", hundred["check"].wall, 2),
+        ("100× 数据改一个文件后的 check（有缓存）< 0.5 s", hundred["warm"].wall, 0.5),
+        ("网站用时 / 纯 MkDocs ≤ 1.2（1×、10×）", overhead, 1.2),
+        ("手册 PDF 用时 / 纯 WeasyPrint ≤ 1.1", stage_seconds(ours) / stage_seconds(plain), 1.1),
         ("每页 gzip（不含索引）< 150 KB", max(weights) / 1024, 150),
         ("一次检索 < 100 ms（中位数）", statistics.median(latencies), 100),
     ]
@@ -297,7 +323,7 @@ def main() -> None:
         out = work / f"out-{factor}x"
         out.mkdir()
         progress(f"{factor}× check")
-        rows[factor] = {"size": data_size(data), "check": check_seconds(data)}
+        rows[factor] = {"size": data_size(data), "check": check_seconds(data), "warm": warm_check_seconds(data, out)}
         if factor in built:
             progress(f"{factor}× 网站与纯 MkDocs")
             rows[factor]["site"] = stage("site", data, out)
@@ -309,6 +335,7 @@ def main() -> None:
             progress("1× PDF 增量重建")
             rows[factor]["pdf-rebuild"] = stage("pdf-rebuild", data, out)
     progress("手册 PDF 与纯 WeasyPrint")
+    untagged = stage("handbook-pdf-untagged", work / "data-1x", work / "out-1x")
     ours = stage("handbook-pdf", work / "data-1x", work / "out-1x")
     plain = stage("plain-weasyprint", work / "out-1x")
     reader = {}
@@ -319,7 +346,7 @@ def main() -> None:
         reader[factor] = (page_weights(site), gz(site / "search" / "search_index.json"), first, latencies)
     other = ["## 其他", "", f"- 别名炸弹被拒绝用时（CPU）：{alias_bomb_seconds() * 1000:.0f} ms",
              f"- 机器：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}"]
-    sections = [goals(rows, reader), scale_table(rows), overhead_table(rows), pdf_table(ours, plain),
+    sections = [goals(rows, reader, ours, plain), scale_table(rows), overhead_table(rows), pdf_table(ours, plain, untagged),
                 incremental_table(rows[1]["pdf"], rows[1]["pdf-rebuild"]), reader_table(reader), other]
     print("\n\n".join("\n".join(section) for section in sections))
 

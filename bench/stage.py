@@ -5,6 +5,7 @@
     python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs), filling a cache
     python -m bench.stage pdf-rebuild DATA WORK     every PDF again from that cache: unchanged, then one word changed
     python -m bench.stage handbook-pdf DATA WORK    the handbook PDF alone; save its print HTML
+    python -m bench.stage handbook-pdf-untagged DATA WORK   the same as untagged PDF/A-3b
     python -m bench.stage plain-weasyprint WORK     plain WeasyPrint render of that saved HTML (same PDF/A variant)
 
 Prints one JSON object: the stage's own seconds (imports excluded) and what it produced.
@@ -124,7 +125,7 @@ def _one_word_changed(data: Path, work: Path, build) -> Path:
     raise SystemExit(f"没有找到步骤“{step.title}”的做法")
 
 
-def stage_handbook_pdf(data: Path, work: Path) -> dict:
+def stage_handbook_pdf(data: Path, work: Path, variant: str | None = None) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
     from macros.pdf import ARCHIVAL, print_html, write_pdf
@@ -132,10 +133,15 @@ def stage_handbook_pdf(data: Path, work: Path) -> dict:
     build = _build(data)
     started = time.perf_counter()
     html = print_html(build)
-    write_pdf(html, work / "handbook.pdf", ARCHIVAL)
+    write_pdf(html, work / "handbook.pdf", variant or ARCHIVAL)
     seconds = time.perf_counter() - started
     (work / "handbook.html").write_text(html, encoding="utf-8")
     return {"seconds": seconds, "pages": pdf_pages(work / "handbook.pdf")}
+
+
+def stage_handbook_pdf_untagged(data: Path, work: Path) -> dict:
+    """The same handbook as PDF/A-3b: archival but without the structure tree of level A."""
+    return stage_handbook_pdf(data, work, "pdf/a-3b")
 
 
 def stage_plain_weasyprint(work: Path) -> dict:
@@ -152,7 +158,8 @@ def stage_plain_weasyprint(work: Path) -> dict:
 def main(argv: list[str]) -> None:
     stage, *paths = argv
     functions = {"site": stage_site, "plain-mkdocs": stage_plain_mkdocs, "pdf": stage_pdf, "pdf-rebuild": stage_pdf_rebuild,
-                 "handbook-pdf": stage_handbook_pdf, "plain-weasyprint": stage_plain_weasyprint}
+                 "handbook-pdf": stage_handbook_pdf, "handbook-pdf-untagged": stage_handbook_pdf_untagged,
+                 "plain-weasyprint": stage_plain_weasyprint}
     result = functions[stage](*map(Path, paths))
     print(json.dumps(result))
 
