@@ -1,3 +1,5 @@
 from .cli import main
 
-raise SystemExit(main())
+# Guarded: processes that lay out PDFs in parallel import the main module again.
+if __name__ == "__main__":
+    raise SystemExit(main())

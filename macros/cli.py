@@ -30,6 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     commands.add_parser("check", help="只校验数据")
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
     build.add_argument("--site", type=Path, default=PROJECT / "site", help="输出目录（默认 site/）")
+    build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                       help="同时排版几份 PDF（默认每个处理器一份；内存紧张时用 1）")
     commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json（供编辑器提示）")
     serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
     serve.add_argument("--addr", default="127.0.0.1:8000")
@@ -42,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "check":
             return check(args.data, cache_dir)
         if args.command == "build":
-            return build_all(args.data, args.site, cache_dir)
+            return build_all(args.data, args.site, cache_dir, args.jobs)
         if args.command == "schema":
             return write_schema(PROJECT / "schema" / "data.schema.json")
         if args.command == "diff":
@@ -119,8 +121,9 @@ def write_schema(target: Path) -> int:
     return 0
 
 
-def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None) -> int:
-    """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh."""
+def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
+    """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
+    jobs: how many PDFs are laid out at once (default: one per processor)."""
     from .bundle import write_offline_zip
     from .diff import edition_changes
     from .pdf import build_pdfs
@@ -139,7 +142,7 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None) -> 
             new_site = stage / "site"
             build_site(build, PROJECT, stage, new_site)
             pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
-            build_pdfs(build, new_site / "pdf", pdf_cache)
+            build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
             pdf_summary = pdf_cache.summary(new_site / "pdf")
             write_offline_zip(new_site, handbook.info.date)
             publish(new_site, site_dir)

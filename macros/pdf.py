@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import gc
+import multiprocessing
+import os
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -152,9 +155,10 @@ def page_references_remembered() -> Iterator[None]:
         pydyf.PDF.page_references = original
 
 
-def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None) -> list[Path]:
+def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None, jobs: int | None = None) -> list[Path]:
     """The handbook, one fill-in form per checklist and per procedure, and per course its pack and
-    answer key; a document whose inputs are unchanged since a build the cache remembers is reused."""
+    answer key; a document whose inputs are unchanged since a build the cache remembers is reused,
+    the others are laid out by up to `jobs` processes at once (default: one per processor)."""
     cache = cache or PdfCache(None)
     handbook = build.handbook
     documents = {pdf_dir / "handbook.pdf": (print_html(build), ARCHIVAL)}
@@ -165,14 +169,47 @@ def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None) -> li
         documents[pdf_dir / "courses" / f"{course.id}.pdf"] = (course_html(build, course, questions), None)
         documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = (answers_html(build, course, questions), None)
     edition = f"{handbook.info.edition} {handbook.info.date}"
-    for target, (html, variant) in documents.items():
-        key = cache.key(html, f"{variant} {sorted(WRITE_OPTIONS.items())}", edition)
-        if cache.reuse(key, target):
-            continue
-        write_pdf(html, target, variant)
-        cache.keep(key, target)
-        # A laid-out document is a large web of cycles; free it before laying out the next, or the
-        # peak memory can hold two documents (a quarter more for the build, measured).
-        gc.collect()
+    keys = {target: cache.key(html, f"{variant} {sorted(WRITE_OPTIONS.items())}", edition)
+            for target, (html, variant) in documents.items()}
+    pending = [(target, html, variant) for target, (html, variant) in documents.items()
+               if not cache.reuse(keys[target], target)]
+    render_documents(pending, jobs or available_processors())
+    for target, _html, _variant in pending:
+        cache.keep(keys[target], target)
     cache.prune()
     return list(documents)
+
+
+def available_processors() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def render_documents(pending: list[tuple[Path, str, str | None]], jobs: int) -> None:
+    """Lay out each (target, html, variant), several at once when there are processors for it.
+
+    Workers are fresh interpreters (spawned, not forked): a fork would share the build's pages
+    copy-on-write until the first collection touched them all. The handbook comes first, so the
+    longest document starts at once and the short ones share out the other processors. A warning in
+    any document fails the build, as in one process.
+    """
+    if jobs <= 1 or len(pending) <= 1:
+        for target, html, variant in pending:
+            _write_and_free(html, target, variant)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=min(jobs, len(pending)), mp_context=context) as pool:
+        futures = [pool.submit(_write_and_free, html, target, variant) for target, html, variant in pending]
+        try:
+            for future in futures:
+                future.result()
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+
+
+def _write_and_free(html: str, target: Path, variant: str | None) -> None:
+    write_pdf(html, target, variant)
+    # A laid-out document is a large web of cycles; free it before laying out the next, or the
+    # peak memory can hold two documents (a quarter more for the build, measured).
+    gc.collect()

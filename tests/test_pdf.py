@@ -192,6 +192,27 @@ def test_missing_glyph_fails_the_pdf(tmp_path):
     assert not (tmp_path / "g.pdf").exists()
 
 
+def test_parallel_layout_writes_the_same_bytes_and_stops_on_a_warning(tmp_path, handbook):
+    """Several PDFs laid out at once give the files one process gives; a warning in any of them
+    fails the whole build, as in one process."""
+    from macros.errors import BuildError
+    from macros.pdf import ARCHIVAL, checklist_html, render_documents
+    from macros.render.pages import Build
+
+    build = Build(handbook, handbook.info.date)
+    forms = [(f"{c.id}.pdf", checklist_html(build, c)) for c in handbook.checklists[:3]]
+    render_documents([(tmp_path / "one" / name, html, ARCHIVAL) for name, html in forms], jobs=1)
+    render_documents([(tmp_path / "many" / name, html, ARCHIVAL) for name, html in forms], jobs=2)
+    for name, _html in forms:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
+
+    broken = [*((tmp_path / "broken" / name, html, ARCHIVAL) for name, html in forms),
+              (tmp_path / "broken" / "g.pdf", '<html lang="zh-CN"><p>测试\ue000</p></html>', None)]
+    with pytest.raises(BuildError, match="U\\+E000"):
+        render_documents(broken, jobs=2)
+    assert not (tmp_path / "broken" / "g.pdf").exists()
+
+
 def test_no_line_starts_with_closing_punctuation(built_site):
     offenders = []
     for path in sorted((built_site / "pdf").rglob("*.pdf")):
