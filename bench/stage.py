@@ -3,6 +3,7 @@
     python -m bench.stage site DATA WORK            build the site; keep its staged (finished) pages
     python -m bench.stage plain-mkdocs WORK         plain `mkdocs build` of that saved Markdown
     python -m bench.stage pdf DATA WORK             every PDF (handbook, forms, course packs), filling a cache
+    python -m bench.stage pdf-serial DATA WORK      every PDF in one process (build -j 1), no cache
     python -m bench.stage pdf-rebuild DATA WORK     every PDF again from that cache: unchanged, then one word changed
     python -m bench.stage handbook-pdf DATA WORK    the handbook PDF alone; save its print HTML
     python -m bench.stage handbook-pdf-untagged DATA WORK   the same as untagged PDF/A-3b
@@ -87,6 +88,19 @@ def stage_pdf(data: Path, work: Path) -> dict:
     return {"seconds": time.perf_counter() - started, "files": len(written)}
 
 
+def stage_pdf_serial(data: Path, work: Path) -> dict:
+    """Every PDF in this one process (build -j 1), without a cache: the yardstick for laying out
+    several at once."""
+    import weasyprint  # noqa: F401 - imported before the clock starts
+
+    from macros.pdf import build_pdfs
+
+    build = _build(data)
+    started = time.perf_counter()
+    written = build_pdfs(build, work / "pdf-serial", jobs=1)
+    return {"seconds": time.perf_counter() - started, "files": len(written)}
+
+
 def stage_pdf_rebuild(data: Path, work: Path) -> dict:
     """Two rebuilds on the cache the pdf stage filled: with nothing changed, and after a one-word
     change in one procedure's first step (every document that prints it is laid out again)."""
@@ -158,6 +172,7 @@ def stage_plain_weasyprint(work: Path) -> dict:
 def main(argv: list[str]) -> None:
     stage, *paths = argv
     functions = {"site": stage_site, "plain-mkdocs": stage_plain_mkdocs, "pdf": stage_pdf, "pdf-rebuild": stage_pdf_rebuild,
+                 "pdf-serial": stage_pdf_serial,
                  "handbook-pdf": stage_handbook_pdf, "handbook-pdf-untagged": stage_handbook_pdf_untagged,
                  "plain-weasyprint": stage_plain_weasyprint}
     result = functions[stage](*map(Path, paths))
