@@ -40,19 +40,24 @@ def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch):
     from macros import load
 
     data = broken_data(tmp_path, "alias-bomb")
-    visited = 0
-    build = load._Builder.build
+    visited = {"plain": 0, "marking": 0}
 
-    def counting_build(self, node, path):
-        nonlocal visited
-        visited += 1
-        return build(self, node, path)
+    def counting(kind, builder):
+        build = builder.build
 
-    monkeypatch.setattr(load._Builder, "build", counting_build)
+        def counting_build(self, node, *path):
+            visited[kind] += 1
+            return build(self, node, *path)
+        monkeypatch.setattr(builder, "build", counting_build)
+
+    # Both builders walk the file: the fast one without positions, then the one that locates the problem.
+    counting("plain", load._PlainBuilder)
+    counting("marking", load._Builder)
     started = time.process_time()
     with pytest.raises(DataError):
         load_handbook(data)
-    assert visited <= load.MAX_NODES + 1000  # not the 10^9 the aliases describe
+    for kind, count in visited.items():
+        assert 0 < count <= load.MAX_NODES + 1000, kind  # not the 10^9 the aliases describe
     # A generous CPU-time safety net (not wall-clock); measured at about 0.3 s.
     assert time.process_time() - started < 5
 
