@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -31,6 +32,8 @@ from .generate import generate
 PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"
+# How many times each compared pair of stages runs, in turn, for a ratio taken round by round.
+ROUNDS = 3
 QUERIES = ["事故调查", "函询", "责任追究组", "巡察准备", "容错纠错", "派驻", "诫勉谈话", "室组地"]
 
 
@@ -231,26 +234,48 @@ def scale_table(rows: dict) -> list[str]:
     return lines
 
 
+def rounds_of(*stages: Callable[[], Run]) -> list[tuple[Run, ...]]:
+    """Each stage in turn, ROUNDS times (A B A B …): a ratio is taken round by round, so that a
+    machine whose speed drifts during the bench moves both sides of it alike."""
+    return [tuple(run() for run in stages) for _ in range(ROUNDS)]
+
+
+def median_run(runs: list[Run]) -> Run:
+    return sorted(runs, key=stage_seconds)[len(runs) // 2]
+
+
+def paired_ratio(rounds: list[tuple[Run, ...]], a: int, b: int) -> tuple[float, float, float]:
+    """The median of the round-by-round ratios of stage a to stage b, and their range."""
+    ratios = sorted(stage_seconds(r[a]) / stage_seconds(r[b]) for r in rounds)
+    return statistics.median(ratios), ratios[0], ratios[-1]
+
+
+def fmt_ratio(ratio: tuple[float, float, float]) -> str:
+    middle, low, high = ratio
+    return f"{middle:.2f}（{low:.2f}–{high:.2f}）"
+
+
 def overhead_table(rows: dict) -> list[str]:
     lines = ["## 相对纯 MkDocs 的开销（同样的页面、主题、检索与 Markdown 设置，不用宏）", "",
-             "| 规模 | 本项目网站 (s) | 纯 MkDocs (s) | 倍数 |", "|---|---|---|---|"]
+             f"| 规模 | 本项目网站 (s) | 纯 MkDocs (s) | 倍数（{ROUNDS} 轮逐对比值的中位数，范围） |", "|---|---|---|---|"]
     for factor, row in rows.items():
         if "site" in row:
             ours, plain = stage_seconds(row["site"]), stage_seconds(row["plain"])
-            lines.append(f"| {factor}× | {ours:.2f} | {plain:.2f} | {ours / plain:.2f} |")
-    return lines
+            lines.append(f"| {factor}× | {ours:.2f} | {plain:.2f} | {fmt_ratio(paired_ratio(row['site-rounds'], 0, 1))} |")
+    return lines + ["", "秒数为各自的中位数；两者交替运行。"]
 
 
-def pdf_table(ours: Run, plain: Run, untagged: Run) -> list[str]:
-    rows = [("本项目（组装打印 HTML、WeasyPrint、警告检查），PDF/A-3a", ours),
-            ("纯 WeasyPrint（同一份打印 HTML），PDF/A-3a", plain),
-            ("本项目，不带标签的 PDF/A-3b", untagged)]
-    lines = ["## PDF 手册（1×）", "", "| | 页数 | 秒 | 页/秒 | 峰值内存 (MB) |", "|---|---|---|---|---|"]
-    for label, run in rows:
+def pdf_table(rounds: list[tuple[Run, Run, Run]]) -> list[str]:
+    """rounds: (ours PDF/A-3a, plain WeasyPrint PDF/A-3a, ours untagged PDF/A-3b), in turn."""
+    labels = ("本项目（组装打印 HTML、WeasyPrint、警告检查），PDF/A-3a", "纯 WeasyPrint（同一份打印 HTML），PDF/A-3a",
+              "本项目，不带标签的 PDF/A-3b")
+    lines = ["## PDF 手册（1×）", "", "| | 页数 | 秒（中位数） | 页/秒 | 峰值内存 (MB) |", "|---|---|---|---|---|"]
+    for index, label in enumerate(labels):
+        run = median_run([r[index] for r in rounds])
         pages, secs = run.result["pages"], run.result["seconds"]
         lines.append(f"| {label} | {pages} | {secs:.2f} | {pages / secs:.1f} | {run.peak_mb:.0f} |")
-    return lines + ["", f"本项目 / 纯 WeasyPrint：{stage_seconds(ours) / stage_seconds(plain):.2f}；"
-                    f"带标签 / 不带标签：{stage_seconds(ours) / stage_seconds(untagged):.2f}"]
+    return lines + ["", f"三者交替运行 {ROUNDS} 轮，逐轮相比，取中位数（范围）。本项目 / 纯 WeasyPrint："
+                    f"{fmt_ratio(paired_ratio(rounds, 0, 1))}；带标签 / 不带标签：{fmt_ratio(paired_ratio(rounds, 0, 2))}"]
 
 
 def incremental_table(full: Run, again: Run, serial: Run) -> list[str]:
@@ -284,11 +309,11 @@ def reader_table(reader: dict) -> list[str]:
                     f"之后每次检索：从输入到出现结果，{len(QUERIES) * 3} 次。"]
 
 
-def goals(rows: dict, reader: dict, ours: Run, plain: Run) -> list[str]:
+def goals(rows: dict, reader: dict, pdf_rounds: list[tuple[Run, Run, Run]]) -> list[str]:
     """The targets of the benchmark issue, each with the measured figure and whether it holds."""
     one, ten, hundred = rows[1], rows[10], rows[100]
     site_ratio = stage_seconds(ten["site"]) / stage_seconds(one["site"])
-    overhead = max(stage_seconds(r["site"]) / stage_seconds(r["plain"]) for r in rows.values() if "site" in r)
+    overhead = max(paired_ratio(r["site-rounds"], 0, 1)[0] for r in rows.values() if "site" in r)
     weights, _, _, latencies = reader[1]
     checks = [
         ("10× 数据的 check ≤ 1× 的 11 倍", ten["check"].wall / one["check"].wall, 11),
@@ -296,7 +321,7 @@ def goals(rows: dict, reader: dict, ours: Run, plain: Run) -> list[str]:
         ("100× 数据的 check（无缓存）< 2 s", hundred["check"].wall, 2),
         ("100× 数据改一个文件后的 check（有缓存）< 0.5 s", hundred["warm"].wall, 0.5),
         ("网站用时 / 纯 MkDocs ≤ 1.2（1×、10×）", overhead, 1.2),
-        ("手册 PDF 用时 / 纯 WeasyPrint ≤ 1.1", stage_seconds(ours) / stage_seconds(plain), 1.1),
+        ("手册 PDF 用时 / 纯 WeasyPrint ≤ 1.1", paired_ratio(pdf_rounds, 0, 1)[0], 1.1),
         ("每页 gzip（不含索引）< 150 KB", max(weights) / 1024, 150),
         ("一次检索 < 100 ms（中位数）", statistics.median(latencies), 100),
     ]
@@ -329,8 +354,10 @@ def main() -> None:
         rows[factor] = {"size": data_size(data), "check": check_seconds(data), "warm": warm_check_seconds(data, out)}
         if factor in built:
             progress(f"{factor}× 网站与纯 MkDocs")
-            rows[factor]["site"] = stage("site", data, out)
-            rows[factor]["plain"] = stage("plain-mkdocs", out)
+            site_rounds = rounds_of(partial(stage, "site", data, out), partial(stage, "plain-mkdocs", out))
+            rows[factor]["site-rounds"] = site_rounds
+            rows[factor]["site"] = median_run([ours for ours, _plain in site_rounds])
+            rows[factor]["plain"] = median_run([plain for _ours, plain in site_rounds])
         if factor in printed:
             progress(f"{factor}× PDF")
             rows[factor]["pdf"] = stage("pdf", data, out)
@@ -339,9 +366,9 @@ def main() -> None:
             rows[factor]["pdf-rebuild"] = stage("pdf-rebuild", data, out)
             rows[factor]["pdf-serial"] = stage("pdf-serial", data, out)
     progress("手册 PDF 与纯 WeasyPrint")
-    untagged = stage("handbook-pdf-untagged", work / "data-1x", work / "out-1x")
-    ours = stage("handbook-pdf", work / "data-1x", work / "out-1x")
-    plain = stage("plain-weasyprint", work / "out-1x")
+    pdf_rounds = rounds_of(partial(stage, "handbook-pdf", work / "data-1x", work / "out-1x"),
+                           partial(stage, "plain-weasyprint", work / "out-1x"),
+                           partial(stage, "handbook-pdf-untagged", work / "data-1x", work / "out-1x"))
     reader = {}
     for factor in built:
         progress(f"{factor}× 浏览器检索")
@@ -350,7 +377,7 @@ def main() -> None:
         reader[factor] = (page_weights(site), gz(site / "search" / "search_index.json"), first, latencies)
     other = ["## 其他", "", f"- 别名炸弹被拒绝用时（CPU）：{alias_bomb_seconds() * 1000:.0f} ms",
              f"- 机器：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}"]
-    sections = [goals(rows, reader, ours, plain), scale_table(rows), overhead_table(rows), pdf_table(ours, plain, untagged),
+    sections = [goals(rows, reader, pdf_rounds), scale_table(rows), overhead_table(rows), pdf_table(pdf_rounds),
                 incremental_table(rows[1]["pdf"], rows[1]["pdf-rebuild"], rows[1]["pdf-serial"]), reader_table(reader),
                 other]
     print("\n\n".join("\n".join(section) for section in sections))
