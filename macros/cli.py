@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
             return diff_editions(args.old, args.new or args.data)
         from .preview import serve_preview
 
-        return serve_preview(PROJECT, args.data, args.addr)
+        return serve_preview(PROJECT, args.data, args.addr, parse_cache(cache_dir))
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -77,13 +77,18 @@ def check(data_dir: Path, cache_dir: Path | None = None) -> int:
     return 0
 
 
+def parse_cache(cache_dir: Path | None) -> Path | None:
+    """Where validated data files are kept, beside the rendered PDFs (pdf/)."""
+    return cache_dir and cache_dir / "parse"
+
+
 @contextmanager
 def _handbook_for_this_command(data_dir: Path, cache_dir: Path | None) -> Iterator[Handbook]:
     """The handbook, kept while the command runs. It is millions of objects on large data: frozen
     out of the cyclic collector, they are not scanned again by every later collection (a quarter
     of a second of a warm `check` of 100x data, measured). Unfrozen at the end, so a
     process that runs commands one after another (the tests) can still free them."""
-    handbook = load_handbook(data_dir, cache_dir=cache_dir and cache_dir / "parse")
+    handbook = load_handbook(data_dir, cache_dir=parse_cache(cache_dir))
     gc.freeze()
     try:
         yield handbook

@@ -24,7 +24,8 @@ from .site import site_config, stage_docs
 log = logging.getLogger("mkdocs")
 
 
-def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
+def serve_preview(project: Path, data_dir: Path, addr: str, cache_dir: Path | None = None) -> int:
+    """cache_dir: the parse cache, so that an edit re-reads only the file that changed."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     stage, site_dir = workdir / "docs", workdir / "site"
     host, port = addr.rsplit(":", 1)
@@ -34,7 +35,7 @@ def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
     def builder() -> None:
         """Load, stage and build again from scratch; bad data is reported and the last good preview stays."""
         try:
-            handbook = load_handbook(data_dir)
+            handbook = load_handbook(data_dir, cache_dir=cache_dir)
         except DataError as exc:
             print(exc.report(), file=sys.stderr, flush=True)
             return
