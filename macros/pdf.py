@@ -7,6 +7,7 @@ import multiprocessing
 import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -190,7 +191,8 @@ def render_documents(pending: list[tuple[Path, str, str | None]], jobs: int) -> 
     Workers are fresh interpreters (spawned, not forked): a fork would share the build's pages
     copy-on-write until the first collection touched them all. The handbook comes first, so the
     longest document starts at once and the short ones share out the other processors. A warning in
-    any document fails the build, as in one process.
+    any document fails the build, as in one process; so does a worker that dies (most often killed
+    for want of memory), with the advice to lay out one document at a time.
     """
     if jobs <= 1 or len(pending) <= 1:
         for target, html, variant in pending:
@@ -202,6 +204,9 @@ def render_documents(pending: list[tuple[Path, str, str | None]], jobs: int) -> 
         try:
             for future in futures:
                 future.result()
+        except BrokenProcessPool as exc:
+            raise BuildError("排版 PDF 的进程意外退出（多半是内存不足被系统终止）。"
+                             "可以用 `python -m macros build -j 1` 一次只排一份 PDF。") from exc
         except BaseException:
             for future in futures:
                 future.cancel()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -211,6 +212,33 @@ def test_parallel_layout_writes_the_same_bytes_and_stops_on_a_warning(tmp_path, 
     with pytest.raises(BuildError, match="U\\+E000"):
         render_documents(broken, jobs=2)
     assert not (tmp_path / "broken" / "g.pdf").exists()
+
+
+def test_a_layout_process_that_dies_fails_the_build_with_advice(tmp_path, handbook):
+    """What an editor sees when the system kills a worker (say for want of memory): a message, not
+    a traceback of the process pool."""
+    import multiprocessing
+    import signal
+    import threading
+
+    from macros.errors import BuildError
+    from macros.pdf import ARCHIVAL, print_html, render_documents
+    from macros.render.pages import Build
+
+    html = print_html(Build(handbook, handbook.info.date))
+    pending = [(tmp_path / f"{n}.pdf", html, ARCHIVAL) for n in range(2)]
+
+    def kill_the_workers() -> None:
+        for child in multiprocessing.active_children():
+            os.kill(child.pid, signal.SIGKILL)
+
+    killer = threading.Timer(3, kill_the_workers)
+    killer.start()
+    try:
+        with pytest.raises(BuildError, match="-j 1"):
+            render_documents(pending, jobs=2)
+    finally:
+        killer.cancel()
 
 
 def test_no_line_starts_with_closing_punctuation(built_site):
