@@ -20,16 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import os
 import pickle
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 import pydantic
 import yaml
 
+from .cache_folder import entries, remove_oldest, write_atomically
 from .schema import DataFile
 
 SUFFIX = ".pickle"
@@ -37,7 +35,6 @@ SUFFIX = ".pickle"
 # validates it, and the libraries whose objects are pickled.
 CODE_FILES = ("load.py", "shape.py", "schema.py", "parse_cache.py")
 ALLOWANCE = 32
-STALE_TEMP_SECONDS = 3600
 
 
 def code_version() -> bytes:
@@ -81,24 +78,15 @@ class ParseCache:
         self.used.add(name)
         with contextlib.suppress(OSError):
             self.folder.mkdir(parents=True, exist_ok=True)
-            _write_atomically(self.folder / name, _packed(value))
+            write_atomically(self.folder / name, _packed(value))
 
     def prune(self) -> None:
         """Keep the folder bounded (see the module's docstring)."""
-        limit = 4 * len(self.used) + ALLOWANCE
-        try:
-            names = [entry.name for entry in os.scandir(self.folder)]
-        except OSError:
+        names = entries(self.folder, SUFFIX)
+        if len(names) <= 4 * len(self.used) + ALLOWANCE:
             return
-        _remove_stale_temporaries(self.folder, names)
-        entries = [name for name in names if name.endswith(SUFFIX)]
-        if len(entries) <= limit:
-            return
-        unused = [name for name in entries if name not in self.used]
-        excess = len(entries) - (2 * len(self.used) + ALLOWANCE)
-        for name in sorted(unused, key=lambda name: _modified(self.folder / name))[:excess]:
-            with contextlib.suppress(OSError):
-                (self.folder / name).unlink()
+        unused = [name for name in names if name not in self.used]
+        remove_oldest(self.folder, unused, len(names) - (2 * len(self.used) + ALLOWANCE))
 
 
 def _packed(value: DataFile) -> bytes:
@@ -115,31 +103,3 @@ def _unpacked(stored: bytes) -> object:
         return pickle.loads(payload)
     except Exception:  # an entry from an incompatible class layout: only a miss
         return None
-
-
-def _write_atomically(target: Path, content: bytes) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
-def _remove_stale_temporaries(folder: Path, names: list[str]) -> None:
-    """Temporary files left by a run that was killed while writing (a live writer's are young)."""
-    now = time.time()
-    for name in names:
-        if name.startswith(".") and name.endswith(".tmp") and now - _modified(folder / name) > STALE_TEMP_SECONDS:
-            with contextlib.suppress(OSError):
-                (folder / name).unlink()
-
-
-def _modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

@@ -13,11 +13,13 @@ import hashlib
 import os
 import shutil
 import subprocess
-import tempfile
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from .cache_folder import entries, remove_oldest, write_atomically
+
+SUFFIX = ".pdf"
 # Bumped when the meaning of a key changes (what goes into it, or how a document is written).
 KEY_FORMAT = "1"
 
@@ -103,7 +105,7 @@ class PdfCache:
         """Copy the earlier render of this key to target; False when there is none."""
         if self.folder is None:
             return False
-        cached = self.folder / f"{key}.pdf"
+        cached = self.folder / f"{key}{SUFFIX}"
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(cached, target)
@@ -115,29 +117,20 @@ class PdfCache:
         return True
 
     def keep(self, key: str, rendered: Path) -> None:
-        """Store a fresh render under its key; a temporary name and a rename, so that a build
-        running at the same time never reads half a file."""
+        """Store a fresh render under its key, whole or not at all (cache_folder)."""
         self.rendered.append(rendered)
         if self.folder is None:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".incoming-", suffix=".pdf", dir=self.folder)
-        os.close(handle)
-        try:
-            shutil.copyfile(rendered, temporary)
-            os.replace(temporary, self.folder / f"{key}.pdf")
-        finally:
-            Path(temporary).unlink(missing_ok=True)
+        write_atomically(self.folder / f"{key}{SUFFIX}", rendered.read_bytes())
         self.used.add(key)
 
     def prune(self) -> None:
         """Remove the oldest renders no longer used, beyond a few builds' worth."""
-        if self.folder is None or not self.folder.is_dir():
+        if self.folder is None:
             return
-        unused = [path for path in self.folder.glob("[!.]*.pdf") if path.stem not in self.used]
-        unused.sort(key=_modified, reverse=True)
-        for path in unused[KEEP_BEYOND_LAST_BUILD * max(len(self.used), 1):]:
-            path.unlink(missing_ok=True)
+        unused = [name for name in entries(self.folder, SUFFIX) if name.removesuffix(SUFFIX) not in self.used]
+        remove_oldest(self.folder, unused, len(unused) - KEEP_BEYOND_LAST_BUILD * max(len(self.used), 1))
 
     def summary(self, pdf_dir: Path) -> str:
         """What an editor waiting for the build wants to know: which documents were laid out again."""
@@ -146,9 +139,3 @@ class PdfCache:
         names = "、".join(path.relative_to(pdf_dir).as_posix() for path in self.rendered)
         return f"PDF：排版 {len(self.rendered)} 份{f'（{names}）' if names else ''}，沿用未变的 {len(self.reused)} 份"
 
-
-def _modified(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0

@@ -238,3 +238,36 @@ def test_check_uses_the_build_cache_unless_told_not_to(tmp_path, monkeypatch, ca
     assert cli.main(["--data", str(data), "check"]) == 0
     assert capsys.readouterr().out == uncached * 2
     assert len(entries(tmp_path / "cache" / "parse")) == len(yaml_files(data))
+
+
+def test_both_caches_keep_their_folders_bounded_and_leave_young_temporaries(tmp_path):
+    """Unused entries go oldest first once a cache holds more than a few runs' worth; a temporary
+    file is removed only when it is old enough to have been left by a killed run."""
+    import os
+    import time
+
+    from macros.parse_cache import ALLOWANCE
+    from macros.pdf_cache import KEEP_BEYOND_LAST_BUILD, PdfCache
+
+    def fill(folder: Path, suffix: str, count: int) -> list[str]:
+        folder.mkdir()
+        names = [f"{n:04d}{suffix}" for n in range(count)]
+        for age, name in enumerate(reversed(names)):  # 0000 is the oldest
+            (folder / name).write_bytes(b"x")
+            os.utime(folder / name, (time.time() - 10 * age,) * 2)
+        return names
+
+    pdfs = fill(tmp_path / "pdf", ".pdf", 10)
+    (tmp_path / "pdf" / ".old.tmp").write_bytes(b"")
+    os.utime(tmp_path / "pdf" / ".old.tmp", (time.time() - 7200,) * 2)
+    (tmp_path / "pdf" / ".young.tmp").write_bytes(b"")
+    cache = PdfCache(tmp_path / "pdf", used={"0009"})
+    cache.prune()
+    kept = sorted(p.name for p in (tmp_path / "pdf").iterdir())
+    assert kept == [".young.tmp", *pdfs[-1 - KEEP_BEYOND_LAST_BUILD:]]
+
+    pickles = fill(tmp_path / "parse", SUFFIX, 4 * 1 + ALLOWANCE + 1)
+    cache = ParseCache(tmp_path / "parse")
+    cache.used = {pickles[-1]}
+    cache.prune()
+    assert sorted(p.name for p in (tmp_path / "parse").iterdir()) == pickles[-(2 * 1 + ALLOWANCE):]

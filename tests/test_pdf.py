@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.stage import pdf_pages
+
 
 @pytest.fixture(scope="module")
 def pdf(built_site):
@@ -176,11 +178,6 @@ def test_remembering_page_references_writes_the_same_tagged_bytes(tmp_path, hand
     write_pdf(html, tmp_path / "as-pydyf.pdf", ARCHIVAL)
     assert pdf_pages(tmp_path / "as-pydyf.pdf") > 3
     assert (tmp_path / "remembered.pdf").read_bytes() == (tmp_path / "as-pydyf.pdf").read_bytes()
-
-
-def pdf_pages(path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
 def test_missing_glyph_fails_the_pdf(tmp_path):
