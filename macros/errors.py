@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,6 +45,8 @@ class BuildError(HandbookError):
 
 def did_you_mean(wrong: str, candidates: Iterable[str]) -> str:
     """A Chinese 'did you mean' hint for an unknown id or key, or '' when nothing is close."""
+    import difflib  # only when something is wrong: not part of every check's start-up
+
     matches = difflib.get_close_matches(wrong, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"你是不是想写 '{matches[0]}'？" if matches else ""
 

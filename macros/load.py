@@ -117,11 +117,9 @@ def load_folder(
     `cached` may return, for a file's bytes, the value a previous run made from the same bytes
     (or None): that file is then not parsed at all.
     """
-    display_root = display_root or data_dir.parent
     files: list[LoadedFile] = []
     problems: list[Problem] = []
-    for path in sorted(data_dir.rglob("*.yaml")) + sorted(data_dir.rglob("*.yml")):
-        shown = path.relative_to(display_root).as_posix()
+    for path, shown in data_files(data_dir, display_root):
         raw = path.read_bytes()
         earlier = cached(raw) if cached is not None else None
         if earlier is not None:
@@ -134,9 +132,12 @@ def load_folder(
     return files, problems
 
 
-def load_file(path: Path, shown: str) -> tuple[LoadedFile | None, list[Problem]]:
-    """Read one file; return (None, problems) when it cannot be used at all."""
-    return load_bytes(path.read_bytes(), shown)
+def data_files(data_dir: Path, display_root: Path | None = None) -> list[tuple[Path, str]]:
+    """Every data file under data_dir in the handbook's order, with the name editors see
+    (relative to display_root, by default the folder that holds data_dir)."""
+    display_root = display_root or data_dir.parent
+    paths = sorted(data_dir.rglob("*.yaml")) + sorted(data_dir.rglob("*.yml"))
+    return [(path, path.relative_to(display_root).as_posix()) for path in paths]
 
 
 def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]]:

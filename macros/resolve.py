@@ -35,12 +35,12 @@ def load_handbook(data_dir: Path, display_root: Path | None = None, cache_dir: P
     With a cache_dir, files unchanged since an earlier run are not parsed and validated again
     (see parse_cache); the result and every message are the same as without it.
     """
-    with _collector_paused():
+    with collector_paused():
         return _load_handbook(data_dir, display_root, ParseCache(cache_dir) if cache_dir is not None else None)
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Loading makes millions of short-lived, acyclic objects (nodes, marks, values) that reference
     counting frees; the cyclic collector would only scan them again and again (nearly half of
     `check` on large data)."""
@@ -69,6 +69,14 @@ def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache 
     if problems or handbook is None:
         raise DataError(problems)
     return handbook
+
+
+def resolve_alone(loaded: LoadedFile, data: s.DataFile) -> _Resolver:
+    """One file resolved by itself: the problems it has whatever the other files hold, with the
+    ids it names recorded rather than looked for (facts.py checks those against the other files)."""
+    resolver = _Resolver([(loaded, data)], {}, display=Path(), data_dir=Path(), check_references=False)
+    resolver.resolve()
+    return resolver
 
 
 def _remember_valid_files(cache: ParseCache, typed: list[tuple[LoadedFile, s.DataFile]]) -> None:
@@ -118,6 +126,12 @@ class _Resolver:
         )
         self.entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KIND_NAMES}
         self.objects: dict[str, dict[str, Any]] = {kind: {} for kind in KIND_NAMES}
+        self.reviews: tuple[m.Review, ...] = ()
+        # Every id the entries name, whether or not it was found: what a file needs of the others
+        # (see facts.py, which checks a folder from these without resolving it again).
+        self.references: dict[str, set[str]] = {kind: set() for kind in KIND_NAMES}
+        self.cited_sections: set[tuple[str, str]] = set()
+        self.named_steps: set[tuple[str, str]] = set()
 
     # -- problems -----------------------------------------------------------------
 
@@ -128,6 +142,7 @@ class _Resolver:
         """The object a reference names, or None (and a problem) when it names nothing."""
         if wanted is None:
             return None
+        self.references[kind].add(wanted)
         found = self.objects[kind].get(wanted)
         if found is None and self.check_references and wanted not in self.broken.get(kind, ()):
             known = [*self.objects[kind], *sorted(self.broken.get(kind, ()))]  # an entry that failed still counts
@@ -155,14 +170,14 @@ class _Resolver:
         self.link_courses(citations)
         self.check_stated_counts()
         self.check_form_ids()
-        reviews = self.collect_reviews(info)
+        self.reviews = self.collect_reviews(info)
         self.fill_back_references()
         if info is None or self.problems:
             return None
         return m.Handbook(
             info=info,
             **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
-            reviews=reviews,
+            reviews=self.reviews,
         )
 
     def collect_info(self) -> m.Info | None:
@@ -234,6 +249,7 @@ class _Resolver:
             result = []
             for index, cite in enumerate(cites):
                 where = (*path, "cite", index)
+                self.cited_sections.add((cite.source, cite.section))
                 source = self.ref("sources", cite.source, entry, (*where, "source"), "出处")
                 if source is None:
                     continue
@@ -401,6 +417,7 @@ class _Resolver:
             self.problem(entry.at(*path, "step", key=True), f"清单条目 '{item.id}' 写了步骤却没有写所属程序。",
                          "加上 procedure: 程序标识。")
             return None
+        self.named_steps.add((item.procedure, item.step))
         if procedure is None:
             return None
         for step in procedure.steps:

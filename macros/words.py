@@ -29,3 +29,62 @@ def _trie_regex(node: dict) -> str:
     body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
     # A word may end here: the longer continuation is tried first (greedy), this one is the fallback.
     return f"(?:{body})?" if "" in node else body
+
+
+def words_in_each(words: set[str], texts: list[str]) -> list[set[str]]:
+    """For each text, the words that occur in it (overlapping ones included).
+
+    Two ways of looking give the same answer at different costs: a compiled trie regex scans fast
+    but takes long to compile for many words (a third of a second for ten thousand); looking up the
+    pieces of text costs almost nothing to set up but more per character. One edited file among
+    many is looked up; a whole folder's prose is scanned.
+    """
+    if not words or not texts:
+        return [set() for _ in texts]
+    if sum(map(len, texts)) < _LOOK_UP_BELOW * sum(map(len, words)):
+        return [_looked_up(words, text) for text in texts]
+    pattern = longest_word_pattern(words)
+    longest = max(map(len, words))
+    return [_words_present(pattern, longest, words, text) for text in texts]
+
+
+# Characters of text per character of the words below which looking up beats compiling (measured).
+_LOOK_UP_BELOW = 20
+
+
+def _looked_up(words: set[str], text: str) -> set[str]:
+    """The words in text, found by looking up the piece of every length at each place where the
+    first two characters could begin one."""
+    lengths = sorted({len(word) for word in words})
+    heads = {word[:2] for word in words}
+    found: set[str] = set()
+    for start in range(len(text)):
+        if text[start : start + 2] in heads or text[start] in heads:
+            found.update(piece for length in lengths if (piece := text[start : start + length]) in words)
+    return found
+
+
+def _words_present(pattern: re.Pattern, longest: int, words: set[str], text: str) -> set[str]:
+    """The words that occur in text, in one pass over it (testing each word with `in` would scan
+    the whole text once per word: quadratic as the handbook grows).
+
+    The regex reports the longest word at each place it stops. Any other occurrence of a word
+    starts inside one of those matches (where the scan stood, the word itself would have
+    matched), so the other words are looked for only in short windows around them.
+    """
+    windows: set[str] = set()
+    for match in pattern.finditer(text):
+        windows.add(text[match.start() : match.end() + longest - 1])
+    return _words_starting_anywhere(pattern, "\0".join(windows), words)
+
+
+def _words_starting_anywhere(pattern: re.Pattern, text: str, words: set[str]) -> set[str]:
+    """Every word that starts anywhere in text, overlaps included. The pattern gives the longest
+    word at each place one starts; the shorter words starting there are its prefixes."""
+    longest_here: set[str] = set()
+    match = pattern.search(text)
+    while match:
+        longest_here.add(match.group())
+        match = pattern.search(text, match.start() + 1)
+    lengths = {len(word) for word in words}
+    return {found[:length] for found in longest_here for length in lengths if length <= len(found)} & words

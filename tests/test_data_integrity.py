@@ -68,25 +68,31 @@ def test_back_references_are_consistent(handbook):
 
 
 def test_quality_report_names_unfinished_items():
+    from macros.facts import check_folder
     from macros.quality import quality_report
 
     from .conftest import FIXTURES
 
-    report = quality_report(load_handbook(FIXTURES / "base" / "data"))
+    report = quality_report(check_folder(FIXTURES / "base" / "data"))
     assert any(line.startswith("既不办理任何步骤") and "派驻纪检组" in line for line in report)
     assert any(line.startswith("定义了但正文中没有出现的术语") and "三转" in line for line in report)
     assert not any("示例程序" in line for line in report)  # it has a time limit
 
 
-def test_quality_report_finds_terms_as_a_plain_search_would(handbook):
-    """The one-pass search finds exactly the words that `in` finds, including words that only
-    occur inside or overlapping a longer one."""
-    from macros.quality import _texts, words_present
+@pytest.mark.parametrize("way", ["scanned", "looked up"])
+def test_quality_report_finds_terms_as_a_plain_search_would(handbook, monkeypatch, way):
+    """Both ways of searching (a compiled pattern over much text, looking up pieces of little
+    text) find exactly the words that `in` finds, including words that only occur inside or
+    overlapping a longer one, or are one character long."""
+    from macros import words as w
 
-    words = {w for t in handbook.terms for w in (t.term, *t.aliases)} | {"两个", "个责任", "任追", "不存在的词"}
-    text = _texts(handbook)
-    assert words_present(words, text) == {w for w in words if w in text}
-    assert words_present({"函询", "函询通知", "询通", "知书", "知书面"}, "发出函询通知书") == {"函询", "函询通知", "询通", "知书"}
+    monkeypatch.setattr(w, "_LOOK_UP_BELOW", 0 if way == "scanned" else 10**9)
+    words = {word for t in handbook.terms for word in t.names} | {"两个", "个责任", "任追", "不存在的词", "纪"}
+    entries = (*handbook.roles, *handbook.duties, *handbook.procedures, *handbook.checklists, *handbook.topics)
+    texts = [text for entry in entries for text in entry.texts] + ["", "纪"]
+    assert w.words_in_each(words, texts) == [{word for word in words if word in text} for text in texts]
+    assert w.words_in_each({"函询", "函询通知", "询通", "知书", "知书面"}, ["发出函询通知书"]) == [
+        {"函询", "函询通知", "询通", "知书"}]
 
 
 def test_benchmark_data_is_valid_and_cross_referenced(tmp_path, handbook):

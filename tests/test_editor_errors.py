@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from macros.errors import DataError
+from macros.facts import check_folder
 from macros.resolve import load_handbook
 
 from .conftest import FIXTURES, copy_data
@@ -32,6 +33,21 @@ def test_bad_data_gives_exact_messages(tmp_path, case):
     with pytest.raises(DataError) as caught:
         load_handbook(data)
     assert caught.value.report() == expected
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_check_reports_exactly_what_the_full_loader_reports(tmp_path, case):
+    """`check` judges a folder from each file's facts and leaves every message to the full loader:
+    it must refuse every broken fixture (several are valid file by file and wrong only together),
+    with the same report, whether the unchanged files' facts come from a warm cache or not."""
+    data = broken_data(tmp_path, case)
+    expected = (FIXTURES / "invalid" / case / "expected.txt").read_text(encoding="utf-8").rstrip("\n")
+    cache = tmp_path / "cache"
+    check_folder(FIXTURES / "base" / "data", cache_dir=cache)  # the base files' facts, kept
+    for cache_dir in (None, cache, cache):
+        with pytest.raises(DataError) as caught:
+            check_folder(data, cache_dir=cache_dir)
+        assert caught.value.report() == expected
 
 
 def test_alias_bomb_is_refused_quickly(tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ import pytest
 from macros import cli, load
 from macros.diff import diff_handbooks
 from macros.errors import DataError
+from macros.facts import FACTS, check_folder
 from macros.parse_cache import SUFFIX, ParseCache
 from macros.quality import quality_report
 from macros.resolve import load_handbook
@@ -66,7 +67,7 @@ def test_a_warm_check_gives_the_same_handbook_as_a_cold_one(tmp_path, parsed):
     assert diff_handbooks(cold, warm) == []
     assert counts(warm) == counts(cold)
     assert vars(warm.info) == vars(cold.info)  # entities compare by identity
-    assert quality_report(warm) == quality_report(cold)
+    assert quality_report(check_folder(data, cache_dir=tmp_path / "cache")) == quality_report(check_folder(data))
 
 
 def test_a_cached_file_is_exactly_the_validated_file(tmp_path):
@@ -109,7 +110,7 @@ def test_the_cache_is_shared_by_identical_files_wherever_they_are(tmp_path, pars
 
 
 def checksummed(payload: bytes) -> bytes:
-    return hashlib.blake2b(payload, digest_size=32).digest() + payload
+    return hashlib.sha256(payload).digest() + payload
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped byte", "empty", "not a pickle", "other content",
@@ -144,7 +145,7 @@ def test_entries_of_other_code_are_not_used(tmp_path, parsed, monkeypatch):
     data = FIXTURES / "base" / "data"
     cache_dir = tmp_path / "cache"
     load_handbook(data, cache_dir=cache_dir)
-    monkeypatch.setattr("macros.parse_cache.code_version", lambda: b"another version of the code")
+    monkeypatch.setattr("macros.parse_cache.code_version", lambda contents: b"another version of the code")
     parsed.clear()
     load_handbook(data, cache_dir=cache_dir)
     assert len(parsed) == len(yaml_files(data))
@@ -237,7 +238,8 @@ def test_check_uses_the_build_cache_unless_told_not_to(tmp_path, monkeypatch, ca
     assert cli.main(["--data", str(data), "check"]) == 0
     assert cli.main(["--data", str(data), "check"]) == 0
     assert capsys.readouterr().out == uncached * 2
-    assert len(entries(tmp_path / "cache" / "parse")) == len(yaml_files(data))
+    # check keeps each file's facts (facts.py), the form it judges a folder from
+    assert len(list((tmp_path / "cache" / "parse").glob(f"*{FACTS.suffix}"))) == len(yaml_files(data))
 
 
 def test_both_caches_keep_their_folders_bounded_and_leave_young_temporaries(tmp_path):
@@ -271,3 +273,72 @@ def test_both_caches_keep_their_folders_bounded_and_leave_young_temporaries(tmp_
     cache.used = {pickles[-1]}
     cache.prune()
     assert sorted(p.name for p in (tmp_path / "parse").iterdir()) == pickles[-(2 * 1 + ALLOWANCE):]
+
+
+# -- check judges a folder from each file's kept facts ---------------------------------------------
+
+
+def report_of(data: Path, cache_dir: Path | None) -> list[str]:
+    folder = check_folder(data, cache_dir=cache_dir)
+    return [str(len(folder.ids(kind))) for kind in KINDS[:-1]] + quality_report(folder)
+
+
+def test_a_warm_check_reads_only_the_edited_file_and_says_what_a_cold_one_says(tmp_path, parsed):
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    cache_dir = tmp_path / "cache"
+    report_of(data, cache_dir)
+    parsed.clear()
+    assert report_of(data, cache_dir) == report_of(data, None)
+    parsed.clear()
+    roles = data / "roles.yaml"
+    roles.write_text(roles.read_text(encoding="utf-8").replace("name: 省纪委省监察厅", "name: 省纪委监委", 1),
+                     encoding="utf-8")
+    warm = report_of(data, cache_dir)
+    assert parsed == ["data/roles.yaml"]
+    assert warm == report_of(data, None)
+
+
+def test_renaming_a_term_is_seen_in_the_prose_of_files_that_were_not_read_again(tmp_path, parsed):
+    """Which terms the prose mentions depends on every file's terms: a file's kept mentions are
+    for one set of term words, and are looked for again when that set changes."""
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    cache_dir = tmp_path / "cache"
+    before = report_of(data, cache_dir)
+    assert not any(line.startswith("定义了但正文中没有出现的术语") and "三转体" in line for line in before)
+    terms = data / "terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8").replace("term: 三转\n", "term: 三转体\n", 1), encoding="utf-8")
+    parsed.clear()
+    warm = report_of(data, cache_dir)
+    assert parsed == ["data/terms.yaml"]
+    assert any(line.startswith("定义了但正文中没有出现的术语") and "三转体" in line for line in warm)
+    assert warm == report_of(data, None)
+    parsed.clear()
+    assert report_of(data, cache_dir) == warm and parsed == []  # the new mentions were kept
+
+
+@pytest.mark.parametrize("damage", ["truncated", "not a pickle", "other content"])
+def test_damaged_facts_are_ignored(tmp_path, parsed, damage):
+    data = FIXTURES / "base" / "data"
+    cache_dir = tmp_path / "cache"
+    cold = report_of(data, None)
+    report_of(data, cache_dir)
+    for entry in (cache_dir).glob(f"*{FACTS.suffix}"):
+        stored = entry.read_bytes()
+        entry.write_bytes({
+            "truncated": stored[: len(stored) // 2],
+            "not a pickle": checksummed(b"garbage"),
+            "other content": checksummed(pickle.dumps(DataFile())),
+        }[damage])
+    parsed.clear()
+    assert report_of(data, cache_dir) == cold
+    assert len(parsed) == len(yaml_files(data))
+
+
+def test_facts_that_refuse_valid_data_are_a_loud_bug_not_a_silent_pass(monkeypatch):
+    """The full loader has the last word: if the facts found a problem it does not find, check
+    stops with an internal error instead of passing or inventing a message."""
+    from macros.facts import FolderFacts, UnsoundCheck
+
+    monkeypatch.setattr(FolderFacts, "consistent", lambda self: False)
+    with pytest.raises(UnsoundCheck):
+        check_folder(FIXTURES / "base" / "data")
