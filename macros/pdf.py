@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -16,6 +15,7 @@ from types import MappingProxyType
 from . import model as m
 from .errors import BuildError, LogCollector
 from .pdf_cache import PdfCache
+from .processors import available_processors
 from .render import Output, PrintLinker, cjk_number
 from .render.pages import Build
 from .selftest import self_test
@@ -179,10 +179,6 @@ def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None, jobs:
         cache.keep(keys[target], target)
     cache.prune()
     return list(documents)
-
-
-def available_processors() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
 def render_documents(pending: list[tuple[Path, str, str | None]], jobs: int) -> None:

@@ -342,3 +342,40 @@ def test_facts_that_refuse_valid_data_are_a_loud_bug_not_a_silent_pass(monkeypat
     monkeypatch.setattr(FolderFacts, "consistent", lambda self: False)
     with pytest.raises(UnsoundCheck):
         check_folder(FIXTURES / "base" / "data")
+
+
+def test_files_shared_out_among_processes_give_the_same_check(tmp_path):
+    """Large data is read by one process per processor; forced here on small data (and on a
+    machine with one processor), in a process of its own as the command line runs it."""
+    import subprocess
+    import sys
+
+    script = """if True:
+        import os, sys
+        from pathlib import Path
+        from macros import cli, facts, processors
+        facts.PARALLEL_ABOVE = 0
+        processors.available_processors = lambda: 2
+        made_in = Path(sys.argv[1])
+        (made_in / "main").write_text(str(os.getpid()))
+        made = facts._facts_of
+        def recorded(raw, shown):
+            (made_in / f"{os.getpid()}-{shown.replace('/', '_')}").touch()
+            return made(raw, shown)
+        facts._facts_of = recorded
+        sys.exit(cli.main(sys.argv[2:]))
+    """
+    for data, code in ((PROJECT / "data", 0), (broken_data(tmp_path, "several-problems"), 1)):
+        made_in = tmp_path / f"made-{code}"
+        made_in.mkdir()
+        args = ["--no-cache", "--data", str(data), "check"]
+        shared = subprocess.run([sys.executable, "-c", script, str(made_in), *args],
+                                capture_output=True, text=True, cwd=PROJECT, check=False)
+        alone = subprocess.run([sys.executable, "-m", "macros", *args],
+                               capture_output=True, text=True, cwd=PROJECT, check=False)
+        assert shared.returncode == alone.returncode == code, shared.stderr
+        assert (shared.stdout, shared.stderr) == (alone.stdout, alone.stderr)
+        main = (made_in / "main").read_text()
+        made = [name.name for name in made_in.iterdir() if name.name != "main"]
+        assert len(made) == len(yaml_files(data))
+        assert main not in {name.split("-")[0] for name in made}  # every file read in a worker
