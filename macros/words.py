@@ -43,9 +43,8 @@ def words_in_each(words: set[str], texts: list[str]) -> list[set[str]]:
         return [set() for _ in texts]
     if sum(map(len, texts)) < _LOOK_UP_BELOW * sum(map(len, words)):
         return [_looked_up(words, text) for text in texts]
-    pattern = longest_word_pattern(words)
-    longest = max(map(len, words))
-    return [_words_present(pattern, longest, words, text) for text in texts]
+    scanner = _Scanner(words)
+    return [scanner.words_in(text) for text in texts]
 
 
 # Characters of text per character of the words below which looking up beats compiling (measured).
@@ -64,27 +63,43 @@ def _looked_up(words: set[str], text: str) -> set[str]:
     return found
 
 
-def _words_present(pattern: re.Pattern, longest: int, words: set[str], text: str) -> set[str]:
-    """The words that occur in text, in one pass over it (testing each word with `in` would scan
-    the whole text once per word: quadratic as the handbook grows).
+class _Scanner:
+    """One compiled pattern for many texts, and the words each longest match begins with (the
+    same matches recur from text to text, so each is taken apart once)."""
 
-    The regex reports the longest word at each place it stops. Any other occurrence of a word
-    starts inside one of those matches (where the scan stood, the word itself would have
-    matched), so the other words are looked for only in short windows around them.
-    """
-    windows: set[str] = set()
-    for match in pattern.finditer(text):
-        windows.add(text[match.start() : match.end() + longest - 1])
-    return _words_starting_anywhere(pattern, "\0".join(windows), words)
+    def __init__(self, words: set[str]):
+        self.words = words
+        self.pattern = longest_word_pattern(words)
+        self.longest = max(map(len, words))
+        self.lengths = sorted({len(word) for word in words})
+        self.prefixes: dict[str, list[str]] = {}
 
+    def words_in(self, text: str) -> set[str]:
+        """The words that occur in text, in one pass over it (testing each word with `in` would
+        scan the whole text once per word: quadratic as the handbook grows).
 
-def _words_starting_anywhere(pattern: re.Pattern, text: str, words: set[str]) -> set[str]:
-    """Every word that starts anywhere in text, overlaps included. The pattern gives the longest
-    word at each place one starts; the shorter words starting there are its prefixes."""
-    longest_here: set[str] = set()
-    match = pattern.search(text)
-    while match:
-        longest_here.add(match.group())
-        match = pattern.search(text, match.start() + 1)
-    lengths = {len(word) for word in words}
-    return {found[:length] for found in longest_here for length in lengths if length <= len(found)} & words
+        The regex reports the longest word at each place it stops. Any other occurrence of a word
+        starts inside one of those matches (where the scan stood, the word itself would have
+        matched), so the other words are looked for only in short windows around them.
+        """
+        windows = {text[m.start() : m.end() + self.longest - 1] for m in self.pattern.finditer(text)}
+        found: set[str] = set()
+        for longest_here in self._longest_starting_anywhere("\0".join(windows)):
+            found.update(self._prefix_words(longest_here))
+        return found
+
+    def _longest_starting_anywhere(self, text: str) -> set[str]:
+        """The longest word at each place one starts, overlaps included."""
+        longest_here: set[str] = set()
+        match = self.pattern.search(text)
+        while match:
+            longest_here.add(match.group())
+            match = self.pattern.search(text, match.start() + 1)
+        return longest_here
+
+    def _prefix_words(self, found: str) -> list[str]:
+        """The words a match begins with: itself and those of its prefixes that are words."""
+        known = self.prefixes.get(found)
+        if known is None:
+            known = self.prefixes[found] = [found[:n] for n in self.lengths if n <= len(found) and found[:n] in self.words]
+        return known
