@@ -297,12 +297,28 @@ def diff_handbooks(old: m.Handbook, new: m.Handbook) -> list[Change]:
     """Every difference from old to new: by kind in the order of KINDS, then in the new edition's
     order of entries, with the removed ones after in the old edition's order."""
     changes: list[Change] = []
+    upkeep = _upkeep_fields(old, new)
     for kind in KINDS:
-        changes += _diff_kind(kind, kind.entries(old), kind.entries(new))
+        changes += _diff_kind(kind, kind.entries(old), kind.entries(new), upkeep)
     return changes
 
 
-def _diff_kind(kind: _Kind, old_entries: Sequence[Any], new_entries: Sequence[Any]) -> list[Change]:
+def _upkeep_fields(old: m.Handbook, new: m.Handbook) -> tuple[Field, ...]:
+    """Who keeps an entry up to date and by when it is to be checked again. They are the handbook's
+    (handbook.reviews), not the entry's, so each entry is looked up in the edition it belongs to."""
+
+    def of(entry: Any, attribute: str) -> Any:
+        review = old.review_of(entry) or new.review_of(entry)
+        return getattr(review, attribute) if review else None
+
+    return (
+        ("维护角色", lambda e: _named([of(e, "owner")])),
+        ("复核期限", lambda e: _plain(of(e, "review_by"))),
+    )
+
+
+def _diff_kind(kind: _Kind, old_entries: Sequence[Any], new_entries: Sequence[Any],
+               upkeep: tuple[Field, ...]) -> list[Change]:
     old_by_id = {entry.id: entry for entry in old_entries}
     new_ids = {entry.id for entry in new_entries}
     changes: list[Change] = []
@@ -311,14 +327,15 @@ def _diff_kind(kind: _Kind, old_entries: Sequence[Any], new_entries: Sequence[An
         if before is None:
             changes.append(Change(kind.noun, entry.id, _name(entry), ADDED))
         else:
-            changes += _diff_entry(kind, before, entry)
+            changes += _diff_entry(kind, before, entry, upkeep)
     changes += [Change(kind.noun, entry.id, _name(entry), REMOVED) for entry in old_entries if entry.id not in new_ids]
     return changes
 
 
-def _diff_entry(kind: _Kind, old: Any, new: Any) -> list[Change]:
+def _diff_entry(kind: _Kind, old: Any, new: Any, upkeep: tuple[Field, ...]) -> list[Change]:
     change = partial(Change, kind.noun, new.id, _name(new))
-    changes = [change(CHANGED, label, before, after) for label, before, after in _field_changes(kind.fields, old, new)]
+    fields = kind.fields + upkeep
+    changes = [change(CHANGED, label, before, after) for label, before, after in _field_changes(fields, old, new)]
     if kind.parts:
         changes += _diff_parts(kind.parts, old, new, change)
     return changes

@@ -112,6 +112,34 @@ def test_steps_that_changed_places_report_the_new_order(tmp_path):
     ])
 
 
+def test_who_keeps_an_entry_and_its_review_date_are_compared(tmp_path):
+    """Owners and review dates live in handbook.reviews, not on the entries; a new owner, a moved
+    review date and an entry that gains both are changes like any other field's."""
+
+    def with_upkeep(name: str, upkeep: dict[str, dict]) -> Path:
+        data = copy_data(OLD, tmp_path / name)
+        path = data / "roles.yaml"
+        document = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for role in document["roles"]:
+            role.update(upkeep.get(role["id"], {}))
+        path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        return data
+
+    before = with_upkeep("before", {"case-trial-office": {"owner": "commission", "review_by": "2026-06-30"}})
+    after = with_upkeep("after", {"case-trial-office": {"owner": "supervision-office", "review_by": "2026-12-31"},
+                                  "commission": {"review_by": "2027-01-31"}})
+    changes = diff_handbooks(load_handbook(before), load_handbook(after))
+    assert format_changes(changes) == "\n".join([
+        "角色",
+        "  修改角色“纪委”（commission）：",
+        "    增加复核期限“2027-01-31”",
+        "  修改角色“案件审理室”（case-trial-office）：",
+        "    维护角色由“纪委”改为“纪检监察室”",
+        "    复核期限由“2026-06-30”改为“2026-12-31”",
+        "合计：新增 0 个条目，删除 0 个，修改 2 个。",
+    ])
+
+
 def test_no_changes_format_as_no_change():
     assert format_changes([]) == "无变化"
     handbook = load_handbook(Path(OLD))
