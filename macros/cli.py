@@ -141,15 +141,14 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
     jobs: how many PDFs are laid out at once (default: one per processor)."""
     from .bundle import write_offline_zip
-    from .diff import edition_changes
     from .pdf import build_pdfs
     from .pdf_cache import PdfCache
-    from .publish import build_stamp, publish
+    from .publish import publish
     from .render.pages import Build
     from .site import build_site
 
     with _handbook_for_this_command(data_dir, cache_dir) as handbook:
-        build = Build(handbook, build_stamp(PROJECT, handbook.info.date), edition_changes(handbook, data_dir))
+        build = Build.of_folder(handbook, PROJECT, data_dir)
         # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
         # build) never share it, and the final rename stays on one file system, so it is atomic.
         site_dir.parent.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
@@ -41,7 +41,7 @@ class Chapter:
     toc: tuple[tuple[str, str], ...] = ()
 
 
-def chapters(handbook: m.Handbook, link: PrintLinker, course: m.Course | None = None) -> list[Chapter]:
+def chapters(handbook: m.Handbook, anchor: Callable[[object], str], course: m.Course | None = None) -> list[Chapter]:
     """The chapters of the handbook, or of a course pack (its modules only, unnumbered)."""
     result = []
     for kind, title in CHAPTER_TITLES.items():
@@ -57,7 +57,7 @@ def chapters(handbook: m.Handbook, link: PrintLinker, course: m.Course | None = 
             toc = tuple((label, anchor) for label, anchor, _entries in groups)
         else:
             groups = ((None, None, tuple(entries)),)
-            toc = tuple((e.name, link.anchor(e)) for e in entries) if kind in LISTED_IN_CONTENTS else ()
+            toc = tuple((e.name, anchor(e)) for e in entries) if kind in LISTED_IN_CONTENTS else ()
         result.append(Chapter(title, f"chapter-{kind}", groups, toc if course is None else ()))
     return result
 
@@ -65,9 +65,13 @@ def chapters(handbook: m.Handbook, link: PrintLinker, course: m.Course | None = 
 INDEX_CHAPTER = Chapter("术语索引", "chapter-index")
 
 
-def _print_document(build: Build, template: str, stylesheet: str, present: set[str] | None = None,
-                    **values: object) -> str:
+def _print_document(build: Build, template: str, stylesheet: str, present: set[str] | None = None, *,
+                    chaptered: bool = False, **values: object) -> str:
+    """A print document; a chaptered one (the handbook, a course pack) gets its chapters, whose
+    contents link with the document's own anchors."""
     out = Output.for_print(build.handbook, present)
+    if chaptered:
+        values["chapters"] = chapters(build.handbook, out.anchor, values.get("course"))
     css = (PRINT_DIR / stylesheet).read_text(encoding="utf-8")
     return build.env.get_template(template).render(out=out, h=build.handbook, css=css, **values)
 
@@ -76,7 +80,7 @@ def print_html(build: Build) -> str:
     handbook = build.handbook
     # Ordered by code point: terms sharing a first character stand together.
     index_terms = sorted(handbook.terms, key=lambda t: t.term)
-    return _print_document(build, "handbook.html", "handbook.css", chapters=chapters(handbook, PrintLinker()),
+    return _print_document(build, "handbook.html", "handbook.css", chaptered=True,
                            index_chapter=INDEX_CHAPTER, index_terms=index_terms, changed=build.changed_entries())
 
 
@@ -91,8 +95,8 @@ def course_anchors(course: m.Course) -> set[str]:
 
 def course_html(build: Build, course: m.Course, questions: list) -> str:
     present = course_anchors(course)
-    return _print_document(build, "course_pack.html", "handbook.css", present, course=course,
-                           chapters=chapters(build.handbook, PrintLinker(present), course), questions=questions)
+    return _print_document(build, "course_pack.html", "handbook.css", present, chaptered=True, course=course,
+                           questions=questions)
 
 
 def answers_html(build: Build, course: m.Course, questions: list) -> str:

@@ -13,9 +13,7 @@ from urllib.parse import urlsplit
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from .diff import edition_changes
 from .errors import DataError
-from .publish import build_stamp
 from .render.pages import Build
 from .resolve import load_handbook
 from .search import jieba_taught
@@ -39,7 +37,7 @@ def serve_preview(project: Path, data_dir: Path, addr: str, cache_dir: Path | No
         except DataError as exc:
             print(exc.report(), file=sys.stderr, flush=True)
             return
-        build = Build(handbook, build_stamp(project, handbook.info.date), edition_changes(handbook, data_dir))
+        build = Build.of_folder(handbook, project, data_dir)
         stage_docs(build, project / "docs", stage)
         config = site_config(build, config_file, docs_dir=str(stage), site_dir=str(site_dir), dev_addr=addr)
         config.site_url = serve_url

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from html import escape
+from pathlib import Path
 from types import MappingProxyType
 
 import jinja2
@@ -46,6 +47,15 @@ class Build:
         # so Jinja comments are written {%# … #%} (the convention of mkdocs-macros in mkdocs.yml).
         self.page_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
                                            comment_start_string="{%#", comment_end_string="#%}")
+
+    @classmethod
+    def of_folder(cls, handbook: m.Handbook, project: Path, data_dir: Path) -> Build:
+        """The build of the data in data_dir: stamped with the project's commit, and showing what
+        changed since the edition the data names as its previous one."""
+        from ..diff import edition_changes
+        from ..publish import build_stamp
+
+        return cls(handbook, build_stamp(project, handbook.info.date), edition_changes(handbook, data_dir))
 
     def changes_of(self, *entries: object) -> list[Change]:
         """This edition's changes to the entries (an entry and its duties, say), in report order."""
