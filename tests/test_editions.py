@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -96,20 +97,32 @@ def test_changes_by_entry_is_keyed_by_the_entry_noun_and_id():
     assert [c.part_id for c in by_entry[(procedure.noun, procedure.id)]] == [None, "review", "recheck", "close"]
 
 
-def test_steps_that_changed_places_report_the_new_order(tmp_path):
-    data = copy_data(OLD, tmp_path / "data")
-    path = data / "procedures" / "sample.yaml"
+def edited_copy(target: Path, file: str, edit: Callable[[dict], None]) -> Path:
+    """A copy of the old edition with one data file edited as a document."""
+    data = copy_data(OLD, target)
+    path = data / file
     document = yaml.safe_load(path.read_text(encoding="utf-8"))
-    steps = document["procedures"][0]["steps"]
-    steps[1], steps[2] = steps[2], steps[1]  # 受理 → 办结, 审理: both still reachable from 受理
+    edit(document)
     path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    changes = diff_handbooks(load_handbook(OLD), load_handbook(data))
-    assert format_changes(changes) == "\n".join([
+    return data
+
+
+def report_lines(old: Path, new: Path) -> list[str]:
+    return format_changes(diff_handbooks(load_handbook(old), load_handbook(new))).split("\n")
+
+
+def test_steps_that_changed_places_report_the_new_order(tmp_path):
+    def swap(document: dict) -> None:
+        steps = document["procedures"][0]["steps"]
+        steps[1], steps[2] = steps[2], steps[1]  # 受理 → 办结, 审理: both still reachable from 受理
+
+    data = edited_copy(tmp_path / "data", "procedures/sample.yaml", swap)
+    assert report_lines(OLD, data) == [
         "程序",
         "  修改程序“示例程序”（sample）：",
         "    步骤顺序由“受理、审理、办结”改为“受理、办结、审理”",
         "合计：新增 0 个条目，删除 0 个，修改 1 个。",
-    ])
+    ]
 
 
 def test_who_keeps_an_entry_and_its_review_date_are_compared(tmp_path):
@@ -117,19 +130,16 @@ def test_who_keeps_an_entry_and_its_review_date_are_compared(tmp_path):
     review date and an entry that gains both are changes like any other field's."""
 
     def with_upkeep(name: str, upkeep: dict[str, dict]) -> Path:
-        data = copy_data(OLD, tmp_path / name)
-        path = data / "roles.yaml"
-        document = yaml.safe_load(path.read_text(encoding="utf-8"))
-        for role in document["roles"]:
-            role.update(upkeep.get(role["id"], {}))
-        path.write_text(yaml.safe_dump(document, allow_unicode=True, sort_keys=False), encoding="utf-8")
-        return data
+        def add(document: dict) -> None:
+            for role in document["roles"]:
+                role.update(upkeep.get(role["id"], {}))
+
+        return edited_copy(tmp_path / name, "roles.yaml", add)
 
     before = with_upkeep("before", {"case-trial-office": {"owner": "commission", "review_by": "2026-06-30"}})
     after = with_upkeep("after", {"case-trial-office": {"owner": "supervision-office", "review_by": "2026-12-31"},
                                   "commission": {"review_by": "2027-01-31"}})
-    changes = diff_handbooks(load_handbook(before), load_handbook(after))
-    assert format_changes(changes) == "\n".join([
+    assert report_lines(before, after) == [
         "角色",
         "  修改角色“纪委”（commission）：",
         "    增加复核期限“2027-01-31”",
@@ -137,7 +147,7 @@ def test_who_keeps_an_entry_and_its_review_date_are_compared(tmp_path):
         "    维护角色由“纪委”改为“纪检监察室”",
         "    复核期限由“2026-06-30”改为“2026-12-31”",
         "合计：新增 0 个条目，删除 0 个，修改 2 个。",
-    ])
+    ]
 
 
 def test_no_changes_format_as_no_change():
