@@ -126,3 +126,47 @@ def test_failure_after_validation_also_leaves_site_untouched(tmp_path, monkeypat
     with pytest.raises(BuildError):
         build_all(data, site)
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def test_check_and_the_full_loader_agree_on_many_small_breakages(tmp_path):
+    """Random edits of the real data of the kinds editors make by accident (an id swapped for
+    another, a line lost): `check` passes exactly when the full loader does, with the same report,
+    while the facts of the untouched files come from the cache."""
+    import random
+    import re
+    import shutil
+
+    from .conftest import PROJECT
+
+    cache = tmp_path / "cache"
+    check_folder(PROJECT / "data", cache_dir=cache)
+    files = sorted((PROJECT / "data").rglob("*.yaml"))
+    ids = sorted({m for f in files for m in re.findall(r"\bid: ([a-z][a-z0-9-]+)", f.read_text(encoding="utf-8"))})
+    chance = random.Random(20261123)
+    verdicts = set()
+    for trial in range(80):
+        data = tmp_path / f"data-{trial}"
+        shutil.copytree(PROJECT / "data", data)
+        target = chance.choice(sorted(data.rglob("*.yaml")))
+        lines = target.read_text(encoding="utf-8").split("\n")
+        places = [n for n, line in enumerate(lines) if any(i in line for i in ids)]
+        if places and chance.random() < 0.7:  # an id somewhere in the file becomes another id
+            n = chance.choice(places)
+            old = chance.choice([i for i in ids if i in lines[n]])
+            lines[n] = lines[n].replace(old, chance.choice(ids), 1)
+        else:  # a line is lost
+            del lines[chance.randrange(len(lines))]
+        target.write_text("\n".join(lines), encoding="utf-8")
+        try:
+            load_handbook(data)
+            full = None
+        except DataError as exc:
+            full = exc.report()
+        try:
+            check_folder(data, cache_dir=cache)
+            checked = None
+        except DataError as exc:
+            checked = exc.report()
+        assert checked == full, (target.name, trial)
+        verdicts.add(full is None)
+    assert verdicts == {True, False}  # both outcomes were exercised
