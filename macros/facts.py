@@ -18,11 +18,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import load
 from .errors import HandbookError
-from .load import data_files
+from .model import RECORD_FORM_SUFFIX
 from .parse_cache import Contents, ParseCache
+from .resolve import KIND_NAMES, collector_paused, load_handbook, resolve_alone
+from .shape import check_shape
+from .words import words_in_each
 
-KINDS = ("sources", "roles", "duties", "procedures", "checklists", "terms", "topics", "courses")
+KINDS = tuple(KIND_NAMES)  # in the order the handbook lists them
 # Notes that say a source states no time limit for a procedure (so its absence is deliberate).
 NO_LIMIT_MARKERS = ("未规定时限", "未说明时限")
 
@@ -102,8 +106,6 @@ class FolderFacts:
             return False
         if not set(self.all("named_steps")) <= set(self.all("step_ids")):
             return False
-        from .model import RECORD_FORM_SUFFIX
-
         forms = {checklist_id.removesuffix(RECORD_FORM_SUFFIX) for checklist_id in defined["checklists"]
                  if checklist_id.endswith(RECORD_FORM_SUFFIX)}
         return not forms & defined["procedures"] and not _has_parent_cycle(self.all_parents())
@@ -117,8 +119,6 @@ class FolderFacts:
     def find_mentions(self) -> None:
         """Every term word that occurs in some file's prose; files whose mentions were found for
         another set of words (a term was added, renamed or removed) are searched again."""
-        from .words import words_in_each
-
         words = self.term_words()
         digest = _digest_of(words)
         stale = [facts for facts in self.files if facts.mentions[0] != digest]
@@ -134,8 +134,6 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
     With a cache_dir (the parse cache's folder), a file whose bytes were checked before is not
     read again.
     """
-    from .resolve import collector_paused
-
     cache = ParseCache(cache_dir, FACTS) if cache_dir is not None else None
     with collector_paused():
         folder = _folder_facts(data_dir, display_root, cache)
@@ -155,7 +153,7 @@ def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache |
     """Every file's facts, or None when a file has a problem of its own."""
     folder = FolderFacts()
     shown_names = []
-    for path, shown in data_files(data_dir, display_root):
+    for path, shown in load.data_files(data_dir, display_root):
         raw = path.read_bytes()
         facts = cache.get(raw) if cache is not None else None
         folder.sources.append(raw)
@@ -196,19 +194,13 @@ def _facts_of_each(files: list[tuple[bytes, str]]) -> list[FileFacts | None]:
 
 
 def _report_problems(data_dir: Path, display_root: Path | None, cache_dir: Path | None) -> None:
-    from .resolve import load_handbook
-
     load_handbook(data_dir, display_root, cache_dir)  # raises DataError with every message
     raise UnsoundCheck(f"内部错误：{data_dir} 的逐文件校验发现问题，完整校验却没有发现。请把这份数据报告给维护者。")
 
 
 def _facts_of(raw: bytes, shown: str) -> FileFacts | None:
     """The facts of one file, or None when it has a problem of its own (read, shape or content)."""
-    from .load import load_bytes
-    from .resolve import resolve_alone
-    from .shape import check_shape
-
-    loaded, problems = load_bytes(raw, shown)
+    loaded, problems = load.load_bytes(raw, shown)
     if problems or loaded is None:
         return None
     typed, problems, _ = check_shape([loaded])

@@ -42,7 +42,9 @@ def words_in_each(words: set[str], texts: list[str]) -> list[set[str]]:
     if not words or not texts:
         return [set() for _ in texts]
     if sum(map(len, texts)) < _LOOK_UP_BELOW * sum(map(len, words)):
-        return [_looked_up(words, text) for text in texts]
+        lengths = sorted({len(word) for word in words})
+        heads = {word[:2] for word in words}
+        return [_looked_up(words, lengths, heads, text) for text in texts]
     scanner = _Scanner(words)
     return [scanner.words_in(text) for text in texts]
 
@@ -51,11 +53,9 @@ def words_in_each(words: set[str], texts: list[str]) -> list[set[str]]:
 _LOOK_UP_BELOW = 20
 
 
-def _looked_up(words: set[str], text: str) -> set[str]:
-    """The words in text, found by looking up the piece of every length at each place where the
-    first two characters could begin one."""
-    lengths = sorted({len(word) for word in words})
-    heads = {word[:2] for word in words}
+def _looked_up(words: set[str], lengths: list[int], heads: set[str], text: str) -> set[str]:
+    """The words in text, found by looking up the piece of every length (of the words' lengths) at
+    each place where the first two characters could begin one (heads: the words' first two)."""
     found: set[str] = set()
     for start in range(len(text)):
         if text[start : start + 2] in heads or text[start] in heads:
