@@ -86,6 +86,35 @@ def assert_fonts_embedded_sc(path) -> None:
     assert rows and all(row.split()[-5] == "yes" and "CJK-SC" in row.split()[0] for row in rows), out
 
 
+def first_line_box(path: Path, text: str, page: int = 1) -> tuple[float, float, float, float]:
+    """Where poppler finds the first line of a text on a page, in points: (x0, y0, x1, y1)."""
+    layout = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', layout)
+    found = [tuple(map(float, box)) for *box, word in words if len(word) >= 2 and text.startswith(word)]
+    assert found, f"{text} not on page {page} of {path.name}"
+    return found[0]
+
+
+def grey_levels(path: Path, box: tuple[float, float, float, float], page: int = 1) -> list[int]:
+    """The grey level of every pixel of a box on the page as poppler draws it (72 dpi: a pixel is a point)."""
+    pgm = subprocess.run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", "72", "-gray", str(path)],
+                         capture_output=True, check=True).stdout
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", pgm)
+    width, pixels = int(header.group(1)), pgm[header.end():]
+    x0, y0, x1, y1 = (round(v) for v in box)
+    return [pixels[y * width + x] for y in range(y0, y1) for x in range(x0, x1)]
+
+
+def test_cover_titles_can_be_seen(built_site, handbook):
+    """The cover's title is drawn in a colour that stands out from the cover (it once came out red on red)."""
+    covers = [(built_site / "pdf" / "handbook.pdf", handbook.info.title)]
+    covers += [(built_site / "pdf" / "courses" / f"{course.id}.pdf", course.name) for course in handbook.courses]
+    for path, title in covers:
+        levels = grey_levels(path, first_line_box(path, title))
+        assert max(levels) - min(levels) > 100, f"{path.name}: the title {title} does not stand out"
+
+
 def test_every_checklist_is_an_a4_form(built_site, handbook):
     for checklist in handbook.checklists:
         path = built_site / "pdf" / "checklists" / f"{checklist.id}.pdf"
