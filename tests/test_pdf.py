@@ -124,6 +124,9 @@ def test_every_checklist_is_an_a4_form(built_site, handbook):
         assert squash(handbook.info.edition) in text and "出处" in text
         for item in checklist.items:
             assert squash(item.text) in text
+        # a form on paper says which documents its short citations (s000 ...) name
+        for citation in (*checklist.citations, *(c for item in checklist.items for c in item.citations)):
+            assert squash(f"{citation.source.id}{citation.source.title}（{citation.source.file}）") in text
         info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
         assert "595.276 x 841.89" in info  # A4
 

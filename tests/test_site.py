@@ -268,6 +268,12 @@ def test_every_page_shows_sources_edition_and_build_date(built_site, handbook):
         assert handbook.info.edition in text and "生成于" in text, page
     procedure = (built_site / "procedures" / "accident-investigation.html").read_text(encoding="utf-8")
     assert "本页出处：<a href=\"../sources.html#source-s000\">" in procedure
+    # inline citations name the source by its short id, which the footer spells out; its title and
+    # file are the link's tooltip
+    source = next(s for s in handbook.sources if s.id == "s000")
+    assert (f'出处：<a href="../sources.html#source-s000" title="{source.title}（{source.file}）">s000</a> 四(五)12'
+            in procedure)
+    assert f">{source.file}</a>" not in procedure
 
 
 def test_glossary_terms_are_marked_but_not_in_headings_or_links():
