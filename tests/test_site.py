@@ -73,6 +73,12 @@ def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, 
     assert "来源未规定" in text
 
 
+def test_the_not_found_page_speaks_chinese_and_leads_home(built_site):
+    page = (built_site / "404.html").read_text(encoding="utf-8")
+    assert 'lang="zh-CN"' in page and "Not found" not in page
+    assert "<h1>找不到这个页面</h1>" in page and '<a href="/index.html">首页</a>' in page
+
+
 def test_internal_links_resolve(built_site):
     """No broken link anywhere: every local href/src points at a file, and every #anchor exists."""
     broken = []
