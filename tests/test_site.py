@@ -73,6 +73,18 @@ def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, 
     assert "来源未规定" in text
 
 
+def test_search_snippets_keep_labels_apart_from_their_values(built_site):
+    """The search index flattens a step's facts: a label (承办, 审批, 工作内容) must not run into the
+    value before or after it, or a result reads 承办纪检监察室审批委厅领导."""
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    steps = [doc for doc in docs if "#step-" in doc["location"]]
+    assert steps
+    for doc in steps:
+        text = doc["text"].replace("\u200b", "")
+        assert re.search(r"(^|\s)承办 \S", text), doc["location"]
+        assert not re.search(r"\S(审批|工作内容) ", text), doc["location"]
+
+
 def test_the_not_found_page_speaks_chinese_and_leads_home(built_site):
     page = (built_site / "404.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in page and "Not found" not in page
