@@ -115,6 +115,19 @@ def test_cover_titles_can_be_seen(built_site, handbook):
         assert max(levels) - min(levels) > 100, f"{path.name}: the title {title} does not stand out"
 
 
+def test_each_swimlane_is_on_one_page_with_its_heading_and_caption(pdf, handbook):
+    """A tall swimlane once left its heading alone on one page and its caption on the next."""
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    for procedure in handbook.procedures:
+        caption = squash(f"{procedure.name}：每一列是一个角色")
+        holding = [page for page in pages if caption in squash(page)]
+        assert len(holding) == 1, procedure.id
+        page = squash(holding[0])
+        assert "泳道图" in page and page.index("泳道图") < page.index(caption), procedure.id
+        assert squash(procedure.steps[-1].title) in page, procedure.id  # the figure's last box
+
+
 def test_every_checklist_is_an_a4_form(built_site, handbook):
     for checklist in handbook.checklists:
         path = built_site / "pdf" / "checklists" / f"{checklist.id}.pdf"
