@@ -65,12 +65,11 @@ def main(argv: list[str] | None = None) -> int:
 def check(data_dir: Path, cache_dir: Path | None = None) -> int:
     """Validate the data and print the quality report; files checked before are judged from their
     kept facts (facts.py), so an edit of one file reads that file only."""
-    from .facts import check_folder
+    from .facts import KINDS, check_folder
     from .quality import quality_report
 
     folder = check_folder(data_dir, cache_dir=parse_cache(cache_dir))
-    count = {kind: len(folder.ids(kind)) for kind in ("roles", "duties", "procedures", "checklists", "terms",
-                                                     "topics", "courses")}
+    count = {kind: len(folder.ids(kind)) for kind in KINDS}
     print(
         f"数据校验通过：{count['roles']} 个角色，{count['duties']} 项职责，"
         f"{count['procedures']} 个程序（{folder.step_count} 步），"
