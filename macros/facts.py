@@ -59,7 +59,7 @@ class FileFacts:
     mentions: tuple[bytes, frozenset[str]] = (b"", frozenset())
 
 
-FACTS = Contents(".facts", ("load.py", "shape.py", "schema.py", "resolve.py", "model.py", "facts.py",
+FACTS = Contents(".facts", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "resolve.py", "model.py", "facts.py",
                             "parse_cache.py"), FileFacts)
 
 
@@ -137,10 +137,12 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
     cache = ParseCache(cache_dir, FACTS) if cache_dir is not None else None
     with collector_paused():
         folder = _folder_facts(data_dir, display_root, cache)
-    if folder is None or not folder.consistent():
+        valid = folder is not None and folder.consistent()
+        if valid:
+            kept = [facts.mentions for facts in folder.files]
+            folder.find_mentions()
+    if not valid:
         _report_problems(data_dir, display_root, cache_dir)
-    kept = [facts.mentions for facts in folder.files]
-    folder.find_mentions()
     if cache is not None:
         for raw, facts, cached, before in zip(folder.sources, folder.files, folder.cached, kept, strict=True):
             if not cached or facts.mentions != before:

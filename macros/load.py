@@ -12,6 +12,7 @@ from types import MappingProxyType
 
 import yaml
 
+from . import plain_yaml
 from .errors import Problem
 
 # An alias bomb is a few lines that expand to millions of nodes; real data has a few thousand.
@@ -145,22 +146,26 @@ def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]
     text, problem = _decode(raw, shown)
     if problem:
         return None, [problem]
+    data = plain_yaml.read(text, MAX_NODES)
+    if data is None:
+        data, problems = read_with_pyyaml(text, shown)
+        if problems:
+            return None, problems
+    return LoadedFile(shown, data, _Positions(raw, shown)), []
+
+
+def read_with_pyyaml(text: str, shown: str) -> tuple[object, list[Problem]]:
+    """A document's plain value by PyYAML, which knows all of YAML: for the files the fast reader
+    (plain_yaml) leaves alone, and for every problem and its position."""
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, shown)]
     if node is None:
         return None, [Problem(shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
-    try:
-        return LoadedFile(shown, _PlainBuilder().build(node), _Positions(raw, shown)), []
-    except _NeedsMarks:
-        pass
-    # Something is wrong or unusual: the marking builder says what, and where.
     builder = _Builder(shown)
     data = builder.build(node, ())
-    if builder.problems:
-        return None, builder.problems
-    return LoadedFile(shown, data, _Positions(raw, shown)), []
+    return (None, builder.problems) if builder.problems else (data, [])
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -334,58 +339,3 @@ def _short_tag(tag: str) -> str:
 
 def _location(node: yaml.Node) -> Location:
     return (node.start_mark.line + 1, node.start_mark.column + 1)
-
-
-class _NeedsMarks(Exception):
-    """The plain builder met something the marking builder must report (or decide on)."""
-
-
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-
-
-class _PlainBuilder:
-    """The marking builder's values without its marks, for files it would find nothing in.
-
-    It gives up (_NeedsMarks) wherever the marking builder could report a problem: a tag, a merge
-    key, a key that is not text, a duplicate key, a value the constructor refuses, or more than
-    MAX_NODES nodes, counted the same way, so both accept exactly the same files.
-    """
-
-    def __init__(self):
-        self.nodes = 0
-        self.constructor = yaml.SafeLoader("")
-
-    def build(self, node: yaml.Node) -> object:
-        self.nodes += 1
-        if self.nodes > MAX_NODES:
-            raise _NeedsMarks
-        tag = node.tag
-        if tag == _STR:
-            return node.value
-        if isinstance(node, yaml.MappingNode):
-            if tag != _MAP:
-                raise _NeedsMarks
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            if tag != _SEQ:
-                raise _NeedsMarks
-            build = self.build
-            return [build(child) for child in node.value]
-        plain = node.style in (None, "")
-        if tag != self.constructor.resolve(yaml.ScalarNode, node.value, (plain, False)):
-            raise _NeedsMarks
-        try:
-            return self.constructor.construct_object(node, deep=True)
-        except yaml.constructor.ConstructorError:
-            raise _NeedsMarks from None
-
-    def _mapping(self, node: yaml.MappingNode) -> dict:
-        result: dict = {}
-        build = self.build
-        for key_node, value_node in node.value:
-            key = build(key_node)
-            if not isinstance(key, str) or key in result:
-                raise _NeedsMarks  # a merge key "<<" is not text either
-            result[key] = build(value_node)
-        return result

@@ -48,7 +48,7 @@ class Contents:
 
 
 # A data file read, shaped and validated (what `build` and the full check start from).
-VALIDATED = Contents(".pickle", ("load.py", "shape.py", "schema.py", "parse_cache.py"), DataFile)
+VALIDATED = Contents(".pickle", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "parse_cache.py"), DataFile)
 SUFFIX = VALIDATED.suffix
 
 
