@@ -429,6 +429,12 @@ class Course(_Entity):
     topics: tuple[Topic, ...] = ()
 
 
+def review_overdue(review_by: str | None, edition_date: str | None) -> bool:
+    """An entry is due for review when its date is before the edition's date (never the clock's:
+    output stays reproducible). Both are ISO dates, which compare as text."""
+    return bool(review_by and edition_date and review_by < edition_date)
+
+
 @dataclass(frozen=True, eq=False, repr=False)
 class Review(_Entity):
     """Who keeps an entry up to date and by when it is to be checked again."""
@@ -436,7 +442,7 @@ class Review(_Entity):
     entry: object
     owner: Role | None
     review_by: str | None
-    overdue: bool  # review_by is before the edition's date (never the clock: output stays reproducible)
+    overdue: bool  # review_overdue()
 
 
 @dataclass(frozen=True, eq=False, repr=False)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .facts import KINDS, FolderFacts
-from .model import UNASSIGNED_LABEL
+from .model import UNASSIGNED_LABEL, review_overdue
 
 
 def quality_report(folder: FolderFacts) -> list[str]:
@@ -11,7 +11,7 @@ def quality_report(folder: FolderFacts) -> list[str]:
     lines: list[str] = []
     date = folder.info_date
     reviews = [review for kind in KINDS for review in folder.entries("reviews", kind)]
-    overdue = [f"{label}（{review_by}）" for label, review_by in reviews if review_by < date]
+    overdue = [f"{label}（{review_by}）" for label, review_by in reviews if review_overdue(review_by, date)]
     if overdue:
         lines.append(f"复核期限早于本版日期 {date}、待复核的条目（{len(overdue)}）：{'、'.join(overdue)}")
     busy = {role for facts in folder.files for role in facts.busy_roles}

@@ -476,7 +476,7 @@ class _Resolver:
                         self.problem(entry.at("review_by"), f"复核期限 '{raw.review_by}' 不是有效的日期。",
                                      "写成带引号的 \"年-月-日\"，如 \"2027-06-30\"。")
                         continue
-                overdue = bool(raw.review_by and info and raw.review_by < info.date)
+                overdue = m.review_overdue(raw.review_by, info.date if info else None)
                 reviews.append(m.Review(self.objects[kind][entry_id], owner, raw.review_by, overdue))
         return tuple(reviews)
 
