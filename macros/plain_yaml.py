@@ -98,23 +98,26 @@ class _Reader:
 
     def mapping(self, indent: int, result: dict) -> dict:
         """The rest of a block mapping whose keys stand at `indent` (the caller counted its node)."""
-        tokens = self.tokens
-        while True:
-            index = self.next
-            if index >= self.count:
-                return result
-            spaces, dash, key, rest = tokens[index]
-            if not key:  # a comment, a blank line, a list item or an error: not the common case
-                index = self.significant()
-                if index < 0:
-                    return result
-                spaces, dash, key, rest = tokens[index]
-            if len(spaces) < indent:
-                return result
-            if len(spaces) > indent or dash or not key:
+        while (line := self.next_line(indent)) is not None:
+            _, dash, key, rest = line
+            if dash or not key:
                 raise _NotPlain
-            self.next = index + 1
+            self.next += 1
             self.entry(result, key, rest, indent)
+        return result
+
+    def next_line(self, indent: int) -> tuple[str, str, str, str] | None:
+        """The next line that is neither blank nor a comment, or None where a block whose lines
+        stand at `indent` ends (at a line standing less deep, or the end of the text)."""
+        index = self.significant()
+        if index < 0:
+            return None
+        line = self.tokens[index]
+        if len(line[0]) < indent:
+            return None
+        if len(line[0]) > indent:
+            raise _NotPlain
+        return line
 
     def entry(self, result: dict, key: str, rest: str, indent: int) -> None:
         if key in result or (key not in self.text_keys and not self.is_text_key(key)):
@@ -134,22 +137,14 @@ class _Reader:
 
     def sequence(self, indent: int, *, indentless: bool = False) -> list:
         """A block list whose dashes stand at `indent` (under its key's own indentation: indentless)."""
-        tokens = self.tokens
         result = []
-        while True:
-            index = self.significant()
-            if index < 0:
-                return result
-            spaces, dash, key, rest = tokens[index]
-            if len(spaces) < indent:
-                return result
-            if len(spaces) > indent:
-                raise _NotPlain
+        while (line := self.next_line(indent)) is not None:
+            _, dash, key, rest = line
             if not dash:
                 if indentless:
                     return result  # the next key of the mapping the list belongs to
                 raise _NotPlain
-            self.next = index + 1
+            self.next += 1
             if not key:
                 result.append(self.value(rest, indent))
                 continue
@@ -158,6 +153,7 @@ class _Reader:
             item: dict = {}
             self.entry(item, key, rest, column)
             result.append(self.mapping(column, item))
+        return result
 
     def value(self, rest: str, indent: int, *, under_key: bool = False) -> object:
         """The value written after a key or a dash at `indent` (rest: the text after it)."""
