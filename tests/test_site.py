@@ -309,6 +309,23 @@ def test_glossary_terms_are_marked_but_not_in_headings_or_links():
     assert '>两个责任</abbr>' in out  # the longest term wins over a shorter one inside it
 
 
+def test_a_term_is_not_marked_inside_its_own_glossary_entry():
+    """On the glossary, a tooltip on the term's own name would only repeat the definition being read."""
+    from macros.render.terms import GlossaryMarker
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES
+
+    terms = load_handbook(FIXTURES / "base" / "data").terms
+    source = ('<div class="hb-term" data-term="three-shifts">\n<p>三转，指两个责任之外的三转。</p>\n'
+              '<div class="hb-note"><p>又作三转</p></div>\n<p>三转</p>\n</div>\n<p>三转</p>')
+    out = GlossaryMarker(terms).mark(source)
+    own, after = out.rsplit("</div>", 1)
+    assert "三转</abbr>" not in own and own.count("三转") == 4
+    assert own.count(">两个责任</abbr>") == 1  # another term is marked as anywhere else
+    assert after.count(">三转</abbr>") == 1  # after the entry, marked again
+
+
 def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
     from macros.words import longest_word_pattern
 
