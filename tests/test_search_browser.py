@@ -37,6 +37,15 @@ def test_chinese_query_finds_the_right_page(page, served_site, query, expected):
     assert any(expected in href for href in hrefs[:5]), hrefs[:5]
 
 
+def test_results_carry_no_invisible_characters(page, served_site):
+    """The index keeps jieba's cuts as zero-width spaces; a reader who copies a result's title or
+    text must not copy them along."""
+    search(page, served_site, "函询")
+    shown = page.eval_on_selector_all(".md-search-result__item", "els => els.map(e => e.textContent)")
+    assert shown and "函询" in "".join(shown)
+    assert not any("\u200b" in text for text in shown)
+
+
 def test_procedure_page_renders_without_console_errors_under_a_sub_path(page, served_site):
     page.goto(served_site + "procedures/accident-investigation.html")
     assert page.locator("h1").first.inner_text().rstrip("¶") == "重大生产安全责任事故参与调查处置"

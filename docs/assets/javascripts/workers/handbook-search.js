@@ -207,10 +207,14 @@ load("search-data.js").then(() => {
       message.data = rewrite(message.data)
   })
 
+  // The index's text keeps jieba's cuts as zero-width spaces: unseen in a result, but copied with it.
+  const visible = text => text && text.replace(/\u200b/g, "")
+  const shown = item => ({ ...item, title: visible(item.title), text: visible(item.text) })
+
   const postToPage = self.postMessage.bind(self)
   self.postMessage = message => {
     if (message && message.type === RESULT)
-      message.data.items = rerank(message.data.items)
+      message.data.items = rerank(message.data.items).map(group => group.map(shown))
     postToPage(message)
   }
 
