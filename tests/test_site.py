@@ -73,6 +73,20 @@ def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, 
     assert "来源未规定" in text
 
 
+def test_page_footer_lists_sources_in_the_order_the_page_cites_them(built_site):
+    """The footer and a printed form list a page's sources alike: in the order of first citation."""
+    checked = 0
+    for page in sorted(built_site.rglob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        body, _, footer = text.partition('<div class="hb-page-footer"')
+        cited = re.findall(r'<p class="hb-cite"[^>]*>出处：(.*?)</p>', body)
+        first_cited = list(dict.fromkeys(re.findall(r"#source-(s\d+)", "".join(cited))))
+        listed = re.findall(r"#source-(s\d+)", footer.split("</div>")[0])
+        assert listed == first_cited, page.relative_to(built_site)
+        checked += len(first_cited) > 1
+    assert checked > 10  # pages that cite several sources, where the order shows
+
+
 def test_search_snippets_keep_labels_apart_from_their_values(built_site):
     """The search index flattens a step's facts: a label (承办, 审批, 工作内容) must not run into the
     value before or after it, or a result reads 承办纪检监察室审批委厅领导."""

@@ -105,8 +105,7 @@ class Build:
 
     def finish(self, out: Output, markdown: str) -> str:
         """Mark glossary terms, then end the page with its sources, the edition and the build."""
-        cited = {citation.source.id for citation in out.cited}
-        sources = [source for source in self.handbook.sources if source.id in cited]
+        sources = m.cited_sources(out.cited)  # in the order the page first cites them, as on paper
         listed = "；".join(f'<a href="{out.link(s)}">{escape(s.id)} {escape(s.title)}</a>' for s in sources)
         info = self.handbook.info
         return (
