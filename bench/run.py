@@ -33,7 +33,7 @@ PROJECT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CHROMIUM = "/usr/bin/chromium"
 # How many times each compared pair of stages runs, in turn, for a ratio taken round by round.
-ROUNDS = 5
+ROUNDS = 7
 QUERIES = ["事故调查", "函询", "责任追究组", "巡察准备", "容错纠错", "派驻", "诫勉谈话", "室组地"]
 
 
