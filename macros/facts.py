@@ -137,12 +137,10 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
     cache = ParseCache(cache_dir, FACTS) if cache_dir is not None else None
     with collector_paused():
         folder = _folder_facts(data_dir, display_root, cache)
-        valid = folder is not None and folder.consistent()
-        if valid:
-            kept = [facts.mentions for facts in folder.files]
-            folder.find_mentions()
-    if not valid:
+    if folder is None or not folder.consistent():
         _report_problems(data_dir, display_root, cache_dir)
+    kept = [facts.mentions for facts in folder.files]
+    folder.find_mentions()
     if cache is not None:
         for raw, facts, cached, before in zip(folder.sources, folder.files, folder.cached, kept, strict=True):
             if not cached or facts.mentions != before:
