@@ -122,12 +122,8 @@ class _Reader:
     def entry(self, result: dict, key: str, rest: str, indent: int) -> None:
         if key in result or (key not in self.text_keys and not self.is_text_key(key)):
             raise _NotPlain  # a duplicate, or a key PyYAML reads as true, false or null
-        if rest and rest[0] not in _INDICATORS:  # most values: plain text (and its node)
-            self.nodes += 2
-            result[key] = self.plain(rest, indent)
-        else:
-            self.nodes += 1
-            result[key] = self.value(rest, indent, under_key=True)
+        self.nodes += 1
+        result[key] = self.value(rest, indent, under_key=True)
 
     def is_text_key(self, key: str) -> bool:
         if _typed(key) is not key:
