@@ -14,7 +14,7 @@ editor's messages always come from one place (resolve.py), with every line and h
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,9 +22,10 @@ from . import load
 from .errors import HandbookError
 from .model import RECORD_FORM_SUFFIX
 from .parse_cache import Contents, ParseCache
+from .processors import available_processors, in_two_halves, worth_forking
 from .resolve import KIND_NAMES, collector_paused, load_handbook, resolve_alone
 from .shape import check_shape
-from .words import words_in_each
+from .words import word_finder
 
 KINDS = tuple(KIND_NAMES)  # in the order the handbook lists them
 # Notes that say a source states no time limit for a procedure (so its absence is deliberate).
@@ -59,7 +60,7 @@ class FileFacts:
     mentions: tuple[bytes, frozenset[str]] = (b"", frozenset())
 
 
-FACTS = Contents(".facts", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "resolve.py", "model.py", "facts.py",
+FACTS = Contents(".facts", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "resolve.py", "model.py", "facts.py", "words.py",
                             "parse_cache.py"), FileFacts)
 
 
@@ -122,9 +123,15 @@ class FolderFacts:
         words = self.term_words()
         digest = _digest_of(words)
         stale = [facts for facts in self.files if facts.mentions[0] != digest]
-        texts = [facts.prose.decode() for facts in stale]
-        for facts, found in zip(stale, words_in_each(words, texts), strict=True):
-            facts.mentions = (digest, frozenset(found))
+        sizes = [len(facts.prose) for facts in stale]
+        find = word_finder(words)
+
+        def found_in(share: Sequence[FileFacts]) -> list[frozenset[str]]:
+            return [frozenset(find(facts.prose.decode())) for facts in share]
+
+        found = in_two_halves(found_in, stale, sizes) if worth_forking(sum(sizes), PARALLEL_ABOVE) else found_in(stale)
+        for facts, words_found in zip(stale, found, strict=True):
+            facts.mentions = (digest, words_found)
         self.mentioned = {word for facts in self.files for word in facts.mentions[1]}
 
 
@@ -169,26 +176,21 @@ def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache |
     return folder
 
 
-# Above this much data to read, the files are shared out among one process per processor (reading
-# and validating is all processor work; 23 MB take about 5 s in one process).
+# Above this much data to read (or prose to search), the work is shared out among one process per
+# processor (it is all processor work; 23 MB take about 5 s to read and validate in one process).
 PARALLEL_ABOVE = 2_000_000
 
 
 def _facts_of_each(files: list[tuple[bytes, str]]) -> list[FileFacts | None]:
     """The facts of each (bytes, name shown), in order. Workers are forked, so they start with every
     module imported, and are sent the bytes themselves: the facts are those of the bytes the cache
-    names them by, even if a file changes meanwhile. Not with threads running (a fork copies their
-    locks in whatever state they are), which a command-line check never has."""
-    import threading
-
-    from .processors import available_processors
-
-    jobs = min(available_processors(), len(files))
-    if jobs < 2 or sum(len(raw) for raw, _ in files) < PARALLEL_ABOVE or threading.active_count() > 1:
+    names them by, even if a file changes meanwhile."""
+    if not worth_forking(sum(len(raw) for raw, _ in files), PARALLEL_ABOVE) or len(files) < 2:
         return [_facts_of(raw, shown) for raw, shown in files]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    jobs = min(available_processors(), len(files))
     with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
         return list(pool.map(_facts_of, *zip(*files, strict=True), chunksize=max(1, len(files) // (8 * jobs))))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 
 def longest_word_pattern(words: set[str] | list[str]) -> re.Pattern | None:
@@ -32,74 +33,64 @@ def _trie_regex(node: dict) -> str:
 
 
 def words_in_each(words: set[str], texts: list[str]) -> list[set[str]]:
-    """For each text, the words that occur in it (overlapping ones included).
-
-    Two ways of looking give the same answer at different costs: a compiled trie regex scans fast
-    but takes long to compile for many words (a third of a second for ten thousand); looking up the
-    pieces of text costs almost nothing to set up but more per character. One edited file among
-    many is looked up; a whole folder's prose is scanned.
-    """
-    if not words or not texts:
-        return [set() for _ in texts]
-    if sum(map(len, texts)) < _LOOK_UP_BELOW * sum(map(len, words)):
-        lengths = sorted({len(word) for word in words})
-        heads = {word[:2] for word in words}
-        return [_looked_up(words, lengths, heads, text) for text in texts]
-    scanner = _Scanner(words)
-    return [scanner.words_in(text) for text in texts]
+    """For each text, the words that occur in it (overlapping ones included)."""
+    find = word_finder(words)
+    return [find(text) for text in texts]
 
 
-# Characters of text per character of the words below which looking up beats compiling (measured).
-_LOOK_UP_BELOW = 20
-
-
-def _looked_up(words: set[str], lengths: list[int], heads: set[str], text: str) -> set[str]:
-    """The words in text, found by looking up the piece of every length (of the words' lengths) at
-    each place where the first two characters could begin one (heads: the words' first two)."""
-    found: set[str] = set()
-    for start in range(len(text)):
-        if text[start : start + 2] in heads or text[start] in heads:
-            found.update(piece for length in lengths if (piece := text[start : start + length]) in words)
-    return found
+def word_finder(words: set[str]) -> Callable[[str], set[str]]:
+    """What finds the words in a text (one setting-up for many texts)."""
+    return _Scanner(words).words_in if words else lambda text: set()
 
 
 class _Scanner:
-    """One compiled pattern for many texts, and the words each longest match begins with (the
-    same matches recur from text to text, so each is taken apart once)."""
+    """One compiled pattern for many texts: of the words' first few characters (their keys), not
+    of the whole words, since compiling takes long for a large pattern (a tenth of a second for
+    ten thousand words) and a key already stops the scan only where a word may begin."""
 
     def __init__(self, words: set[str]):
         self.words = words
-        self.pattern = longest_word_pattern(words)
         self.longest = max(map(len, words))
-        self.lengths = sorted({len(word) for word in words})
-        self.prefixes: dict[str, list[str]] = {}
+        lengths_by_key: dict[str, set[int]] = {}
+        for word in words:
+            lengths_by_key.setdefault(word[:_KEY_LENGTH], set()).add(len(word))
+        self.pattern = longest_word_pattern(list(lengths_by_key))
+        # Where a key is the longest one that matches, the words there begin with it or with one
+        # of the shorter keys it begins with: the lengths of all of those are tried.
+        self.lengths = {key: sorted({length for end in range(1, len(key) + 1)
+                                     for length in lengths_by_key.get(key[:end], ())})
+                        for key in lengths_by_key}
+        self.in_window: dict[str, tuple[str, ...]] = {}  # the same windows recur from text to text
 
     def words_in(self, text: str) -> set[str]:
         """The words that occur in text, in one pass over it (testing each word with `in` would
         scan the whole text once per word: quadratic as the handbook grows).
 
-        The regex reports the longest word at each place it stops. Any other occurrence of a word
-        starts inside one of those matches (where the scan stood, the word itself would have
-        matched), so the other words are looked for only in short windows around them.
+        The scan stops at the longest key at each place it stands. A key that starts inside one of
+        those matches was passed over, so each match's window reaches as far as a word beginning
+        anywhere inside it can; keys are then looked for at every place in the windows alone.
         """
-        windows = {text[m.start() : m.end() + self.longest - 1] for m in self.pattern.finditer(text)}
         found: set[str] = set()
-        for longest_here in self._longest_starting_anywhere("\0".join(windows)):
-            found.update(self._prefix_words(longest_here))
+        for window in {text[m.start() : m.end() + self.longest - 1] for m in self.pattern.finditer(text)}:
+            known = self.in_window.get(window)
+            if known is None:
+                known = self.in_window[window] = self._words_in_window(window)
+            found.update(known)
         return found
 
-    def _longest_starting_anywhere(self, text: str) -> set[str]:
-        """The longest word at each place one starts, overlaps included."""
-        longest_here: set[str] = set()
-        match = self.pattern.search(text)
+    def _words_in_window(self, window: str) -> tuple[str, ...]:
+        """The words that begin at any place in window (and end inside it)."""
+        words = self.words
+        found = []
+        match = self.pattern.search(window)
         while match:
-            longest_here.add(match.group())
-            match = self.pattern.search(text, match.start() + 1)
-        return longest_here
+            start = match.start()
+            found.extend(piece for length in self.lengths[match.group()]
+                         if (piece := window[start : start + length]) in words)
+            match = self.pattern.search(window, start + 1)
+        return tuple(found)
 
-    def _prefix_words(self, found: str) -> list[str]:
-        """The words a match begins with: itself and those of its prefixes that are words."""
-        known = self.prefixes.get(found)
-        if known is None:
-            known = self.prefixes[found] = [found[:n] for n in self.lengths if n <= len(found) and found[:n] in self.words]
-        return known
+
+# How many first characters of a word the scan's pattern holds (measured: shorter keys stop the scan
+# at more places that begin no word, longer ones make a larger pattern).
+_KEY_LENGTH = 4

@@ -379,3 +379,27 @@ def test_files_shared_out_among_processes_give_the_same_check(tmp_path):
         made = [name.name for name in made_in.iterdir() if name.name != "main"]
         assert len(made) == len(yaml_files(data))
         assert main not in {name.split("-")[0] for name in made}  # every file read in a worker
+
+
+def test_work_split_with_a_forked_copy_comes_back_whole_and_in_order():
+    """The second half (by size) is done by a forked copy, and if the copy fails its half is done
+    again here: either way the results are those of doing it all in one process."""
+    import os
+
+    from macros.processors import in_two_halves
+
+    parent = os.getpid()
+    items = list(range(10))
+    sizes = [1, 1, 1, 1, 1, 1, 1, 1, 1, 9]  # the last item alone weighs as much as the others
+
+    def where(share):
+        return [(item, os.getpid() == parent) for item in share]
+
+    assert in_two_halves(where, items, sizes) == [(item, item < 9) for item in items]
+
+    def failing_in_the_copy(share):
+        if os.getpid() != parent:
+            raise RuntimeError("the copy fails")
+        return [item * 2 for item in share]
+
+    assert in_two_halves(failing_in_the_copy, items, sizes) == [item * 2 for item in items]
