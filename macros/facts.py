@@ -22,7 +22,7 @@ from . import load
 from .errors import HandbookError
 from .model import RECORD_FORM_SUFFIX
 from .parse_cache import Contents, ParseCache
-from .processors import available_processors, in_two_halves, worth_forking
+from .processors import shared_out
 from .resolve import KIND_NAMES, collector_paused, load_handbook, resolve_alone
 from .shape import check_shape
 from .words import word_finder
@@ -129,7 +129,7 @@ class FolderFacts:
         def found_in(share: Sequence[FileFacts]) -> list[frozenset[str]]:
             return [frozenset(find(facts.prose.decode())) for facts in share]
 
-        found = in_two_halves(found_in, stale, sizes) if worth_forking(sum(sizes), PARALLEL_ABOVE) else found_in(stale)
+        found = shared_out(found_in, stale, sizes, PARALLEL_ABOVE)
         for facts, words_found in zip(stale, found, strict=True):
             facts.mentions = (digest, words_found)
         self.mentioned = {word for facts in self.files for word in facts.mentions[1]}
@@ -182,17 +182,13 @@ PARALLEL_ABOVE = 2_000_000
 
 
 def _facts_of_each(files: list[tuple[bytes, str]]) -> list[FileFacts | None]:
-    """The facts of each (bytes, name shown), in order. Workers are forked, so they start with every
-    module imported, and are sent the bytes themselves: the facts are those of the bytes the cache
-    names them by, even if a file changes meanwhile."""
-    if not worth_forking(sum(len(raw) for raw, _ in files), PARALLEL_ABOVE) or len(files) < 2:
-        return [_facts_of(raw, shown) for raw, shown in files]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    """The facts of each (bytes, name shown), in order. Shared out among forked processes, which
+    start with every module imported and every file's bytes in memory: the facts are those of the
+    bytes the cache names them by, even if a file changes meanwhile."""
+    def facts_of_share(share: Sequence[tuple[bytes, str]]) -> list[FileFacts | None]:
+        return [_facts_of(raw, shown) for raw, shown in share]
 
-    jobs = min(available_processors(), len(files))
-    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        return list(pool.map(_facts_of, *zip(*files, strict=True), chunksize=max(1, len(files) // (8 * jobs))))
+    return shared_out(facts_of_share, files, [len(raw) for raw, _ in files], PARALLEL_ABOVE)
 
 
 def _report_problems(data_dir: Path, display_root: Path | None, cache_dir: Path | None) -> None:

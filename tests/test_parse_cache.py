@@ -381,25 +381,30 @@ def test_files_shared_out_among_processes_give_the_same_check(tmp_path):
         assert main not in {name.split("-")[0] for name in made}  # every file read in a worker
 
 
-def test_work_split_with_a_forked_copy_comes_back_whole_and_in_order():
-    """The second half (by size) is done by a forked copy, and if the copy fails its half is done
+def test_work_shared_out_among_forked_copies_comes_back_whole_and_in_order(monkeypatch):
+    """Each share (cut by size) is done by a forked copy, and if a copy fails its share is done
     again here: either way the results are those of doing it all in one process."""
     import os
 
-    from macros.processors import in_two_halves
+    from macros import processors
 
+    monkeypatch.setattr(processors, "available_processors", lambda: 3)
     parent = os.getpid()
     items = list(range(10))
     sizes = [1, 1, 1, 1, 1, 1, 1, 1, 1, 9]  # the last item alone weighs as much as the others
 
     def where(share):
-        return [(item, os.getpid() == parent) for item in share]
+        return [(item, os.getpid(), len(share)) for item in share]
 
-    assert in_two_halves(where, items, sizes) == [(item, item < 9) for item in items]
+    done = processors.shared_out(where, items, sizes, threshold=0)
+    assert [item for item, _, _ in done] == items
+    assert parent not in {pid for _, pid, _ in done}
+    assert [share for _, _, share in done] == [6] * 6 + [3] * 3 + [1]  # sizes 6, 3 and 9: a third is 6
 
-    def failing_in_the_copy(share):
-        if os.getpid() != parent:
-            raise RuntimeError("the copy fails")
+    def failing_in_a_copy(share):
+        if os.getpid() != parent and 9 in share:
+            raise RuntimeError("this copy fails")
         return [item * 2 for item in share]
 
-    assert in_two_halves(failing_in_the_copy, items, sizes) == [item * 2 for item in items]
+    assert processors.shared_out(failing_in_a_copy, items, sizes, threshold=0) == [item * 2 for item in items]
+    assert processors.shared_out(where, items, sizes, threshold=100) == [(item, parent, 10) for item in items]
