@@ -389,6 +389,8 @@ def test_work_shared_out_among_forked_copies_comes_back_whole_and_in_order(monke
     from macros import processors
 
     monkeypatch.setattr(processors, "available_processors", lambda: 3)
+    # Earlier tests leave threads running (servers, the browser's); the work forked here takes no lock.
+    monkeypatch.setattr(processors.threading, "active_count", lambda: 1)
     parent = os.getpid()
     items = list(range(10))
     sizes = [1, 1, 1, 1, 1, 1, 1, 1, 1, 9]  # the last item alone weighs as much as the others
