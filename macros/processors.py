@@ -5,8 +5,11 @@ from __future__ import annotations
 import itertools
 import os
 import pickle
+import selectors
+import signal
 import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 Item = TypeVar("Item")
@@ -20,34 +23,94 @@ def available_processors() -> int:
 
 def shared_out(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], sizes: Sequence[int],
                threshold: int) -> list[Result]:
-    """work(items), in shares of about equal size, one per processor, when their size is above
-    threshold, each by a forked copy of this process.
+    """work(items), shared out among forked copies of this process, one running per processor,
+    when the items' size is above threshold.
 
     A copy starts with every input already in its memory, so nothing is sent to it; only its
-    results come back, through a pipe. It leaves without freeing what it made, which for millions
-    of small objects takes a while. Should a copy fail, its share is done here after all.
-    Not with threads running (a fork copies their locks in whatever state they are), which a
-    command-line check never has.
+    results come back, through a pipe, read as they come while the others still work. The items
+    are cut into a few shares per processor, of about equal size, and a copy is started for the
+    next share whenever one ends: a processor slowed by other work then simply does fewer. A copy
+    leaves without freeing what it made, which for millions of small objects takes a while. Should
+    a copy fail, its share is done here after all. Not with threads running (a fork copies their
+    locks in whatever state they are), which a command-line check never has.
     """
     count = min(available_processors(), len(items))
     if count < 2 or sum(sizes) < threshold or threading.active_count() > 1:
         return work(items)
-    bounds = _bounds_by_size(sizes, count)
-    shares = [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False)]
-    sent = [_collected(*copy) for copy in [_forked(work, share) for share in shares]]
+    bounds = _bounds_by_size(sizes, count * SHARES_PER_PROCESSOR)
+    shares = [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False) if start < end]
+    sent = _sent_by_copies(work, shares, count)
     return [result for share, results in zip(shares, sent, strict=True)
             for result in (work(share) if results is None else results)]
 
 
-def _forked(work: Callable[[Sequence[Item]], list[Result]], share: Sequence[Item]) -> tuple[int, int]:
-    """A forked copy doing work(share): its process id, and the pipe its result comes through."""
+# Shares per processor: more balance the processors better, each costs a fork.
+SHARES_PER_PROCESSOR = 4
+
+
+def _sent_by_copies(work: Callable[[Sequence[Item]], list[Result]], shares: list[Sequence[Item]],
+                    at_once: int) -> list[list[Result] | None]:
+    """What a copy sent for each share (None where it failed), with at most at_once copies running."""
+    sent: list[list[Result] | None] = [None] * len(shares)
+    waiting = iter(enumerate(shares))
+    with selectors.DefaultSelector() as selector:
+        try:
+            for index, share in itertools.islice(waiting, at_once):
+                selector.register(_forked(work, share, index), selectors.EVENT_READ)
+            while selector.get_map():
+                for key, _ in selector.select():
+                    copy = key.fileobj
+                    if copy.receive():
+                        continue
+                    selector.unregister(copy)
+                    sent[copy.index] = copy.result()
+                    for index, share in itertools.islice(waiting, 1):
+                        selector.register(_forked(work, share, index), selectors.EVENT_READ)
+        except BaseException:  # interrupted (Ctrl-C): no copy is left working on
+            for key in list(selector.get_map().values()):
+                key.fileobj.stop()
+            raise
+    return sent
+
+
+def _forked(work: Callable[[Sequence[Item]], list[Result]], share: Sequence[Item], index: int) -> _Copy:
+    """A forked copy of this process doing work(share), the index-th share."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:
         os.close(read_end)
         _send_and_exit(write_end, lambda: work(share))
     os.close(write_end)
-    return pid, read_end
+    return _Copy(pid, read_end, index)
+
+
+@dataclass
+class _Copy:
+    """A forked copy at work, and what it has sent so far through its pipe."""
+
+    pid: int
+    pipe: int
+    index: int
+    received: bytearray = field(default_factory=bytearray)
+
+    def fileno(self) -> int:
+        return self.pipe
+
+    def receive(self) -> bool:
+        """Read what the copy has sent; False when it has closed its end (it is done)."""
+        chunk = os.read(self.pipe, 1 << 20)
+        self.received += chunk
+        return bool(chunk)
+
+    def stop(self) -> None:
+        os.kill(self.pid, signal.SIGKILL)
+        self.result()
+
+    def result(self) -> list | None:
+        """What the copy made, once it is done; None when it failed."""
+        os.close(self.pipe)
+        _, status = os.waitpid(self.pid, 0)
+        return pickle.loads(self.received) if status == 0 and self.received else None
 
 
 def _send_and_exit(write_end: int, work: Callable[[], object]) -> None:
@@ -60,14 +123,6 @@ def _send_and_exit(write_end: int, work: Callable[[], object]) -> None:
         status = 0
     finally:
         os._exit(status)
-
-
-def _collected(pid: int, read_end: int) -> list | None:
-    """A copy's result, or None when it failed."""
-    with os.fdopen(read_end, "rb") as pipe:
-        sent = pipe.read()
-    _, status = os.waitpid(pid, 0)
-    return pickle.loads(sent) if status == 0 and sent else None
 
 
 def _bounds_by_size(sizes: Sequence[int], count: int) -> list[int]:
