@@ -350,6 +350,10 @@ class Term(_Entity):
         return (self.term, *self.aliases)
 
 
+# The glossary's group for terms that begin with neither a Chinese character nor a letter.
+OTHER_INITIAL = "其他"
+
+
 TOPIC_CATEGORY_LABELS = MappingProxyType({
     "background": "背景", "function": "职能", "difficulty": "困难", "principle": "原则", "method": "方法",
     "accountability": "问责", "standard": "标准", "mechanism": "工作机制", "relationship": "关系",
@@ -520,6 +524,23 @@ class Handbook(_Entity):
     def topics_by_category(self) -> tuple[tuple[str, tuple[Topic, ...]], ...]:
         return _grouped(self.topics, TOPIC_CATEGORY_LABELS, lambda topic: topic.category)
 
+    def terms_by_initial(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+        """(initial, terms) in pinyin order, as a dictionary orders them: the glossary and the
+        printed index are looked up by how a term sounds, not by where it came from."""
+        return self._terms_by_initial
+
+    @cached_property
+    def _terms_by_initial(self) -> tuple[tuple[str, tuple[Term, ...]], ...]:
+        from .words import pinyin_order
+
+        # Terms that begin with neither a Chinese character nor a letter come last, as in a dictionary.
+        ordered = sorted(zip(pinyin_order([t.term for t in self.terms]), self.terms, strict=True),
+                         key=lambda pair: (not pair[0][0], pair[0][1]))
+        groups: dict[str, list[Term]] = {}
+        for (initial, _key), term in ordered:
+            groups.setdefault(initial or OTHER_INITIAL, []).append(term)
+        return tuple((initial, tuple(terms)) for initial, terms in groups.items())
+
     def topics_in(self, category: str) -> tuple[Topic, ...]:
         return tuple(topic for topic in self.topics if topic.category == category)
 
@@ -580,6 +601,11 @@ class Handbook(_Entity):
                 for entry in named[match.group()]:
                     add(entry, mention)
         return {key: tuple(mentions.values()) for key, mentions in index.items()}
+
+
+def initial_anchor(initial: str) -> str:
+    """The anchor of a group of the glossary (initial-a …), the same on the site and on paper."""
+    return "initial-other" if initial == OTHER_INITIAL else f"initial-{initial.lower()}"
 
 
 def _grouped(items, labels, key):

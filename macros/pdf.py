@@ -55,6 +55,9 @@ def chapters(handbook: m.Handbook, anchor: Callable[[object], str], course: m.Co
         if kind == "topics" and course is None:
             groups = tuple((label, f"category-{key}", handbook.topics_in(key)) for key, label in handbook.topic_categories)
             toc = tuple((label, anchor) for label, anchor, _entries in groups)
+        elif kind == "terms" and course is None:  # as on the site: by initial, in pinyin order
+            groups = tuple((initial, m.initial_anchor(initial), terms) for initial, terms in handbook.terms_by_initial())
+            toc = ()
         else:
             groups = ((None, None, tuple(entries)),)
             toc = tuple((e.name, anchor(e)) for e in entries) if kind in LISTED_IN_CONTENTS else ()
@@ -77,11 +80,8 @@ def _print_document(build: Build, template: str, stylesheet: str, present: set[s
 
 
 def print_html(build: Build) -> str:
-    handbook = build.handbook
-    # Ordered by code point: terms sharing a first character stand together.
-    index_terms = sorted(handbook.terms, key=lambda t: t.term)
-    return _print_document(build, "handbook.html", "handbook.css", chaptered=True,
-                           index_chapter=INDEX_CHAPTER, index_terms=index_terms, changed=build.changed_entries())
+    return _print_document(build, "handbook.html", "handbook.css", chaptered=True, index_chapter=INDEX_CHAPTER,
+                           changed=build.changed_entries())
 
 
 def course_anchors(course: m.Course) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import subprocess
@@ -183,6 +184,25 @@ def test_handbook_has_an_index_of_terms_with_page_numbers(pdf, handbook):
     for term in handbook.terms:
         # a long entry may wrap before its leader dots and page number
         assert re.search(re.escape(term.term) + r"[^.]{0,60}?\.{2,}\s*\d+", index, re.DOTALL), term.term
+
+
+def test_the_index_and_the_glossary_chapter_are_in_pinyin_order(pdf, handbook):
+    """On paper as on the site: the terms under their initials, A to Z, as in a dictionary."""
+    groups = handbook.terms_by_initial()
+    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    # The index is the last chapter (in content order a page's running header may come last).
+    pages = text.split("\f")
+    index = squash("".join(pages[next(n for n, page in enumerate(pages) if page.lstrip().startswith("术语索引")):]))
+    places = [index.find(f"{t.term}（又作" if t.aliases else t.term) for _initial, terms in groups for t in terms]
+    assert -1 not in places and places == sorted(places)
+    for initial, terms in groups:  # each initial stands before its first term
+        assert re.search(re.escape(initial + terms[0].term), index), initial
+    # The glossary chapter's bookmarks: each initial, then its terms.
+    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True,
+                         check=True).stdout
+    outline = [html.unescape(item) for item in re.findall(r"<item[^>]*>([^<]+)</item>", xml)]
+    chapter = outline[outline.index("第五章　术语表") + 1 : outline.index("第六章　来源文献")]
+    assert chapter == [name for initial, terms in groups for name in (initial, *(t.term for t in terms))]
 
 
 def test_site_links_checklist_and_course_pdfs(built_site, handbook):

@@ -348,6 +348,62 @@ def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
     assert longest_word_pattern(set()) is None
 
 
+def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
+    """A reader looks a term up by how it sounds: one group per initial, A to Z, each term once under
+    the initial of its first syllable, and a row of initials that leads to every group."""
+    from macros.model import OTHER_INITIAL
+
+    page = (built_site / "glossary.html").read_text(encoding="utf-8")
+    initials = re.findall(r'<h2 id="initial-([a-z]+)"', page)
+    letters = [i for i in initials if i != "other"]
+    # Terms that begin with a digit (365, 13+N) have a group of their own, after Z.
+    assert initials == [*sorted(letters), "other"] and len(letters) >= 10
+    row = re.search(r'<nav class="hb-initials" aria-label="按拼音首字母查找">(.*?)</nav>', page).group(1)
+    assert re.findall(r'<a href="#initial-([a-z]+)">([^<]+)</a>', row) == [
+        (i, OTHER_INITIAL if i == "other" else i.upper()) for i in initials]
+    order = re.findall(r'<h3 id="term-([\w-]+)"', page)
+    assert order == [t.id for _initial, terms in handbook.terms_by_initial() for t in terms]
+    assert sorted(order) == sorted(t.id for t in handbook.terms)
+    # Each group holds the terms that begin with its initial, in the order of their syllables.
+    group_of = {}
+    for initial, body in re.findall(r'<h2 id="initial-([a-z]+)"(.*?)(?=<h2 |$)', page, re.DOTALL):
+        group_of.update((term_id, initial) for term_id in re.findall(r'<h3 id="term-([\w-]+)"', body))
+    name = {t.term: t.id for t in handbook.terms}
+    assert [group_of[name[t]] for t in ("回头看", "三转", "一案双查", "留置", "澄清正名", "365")] == [
+        "h", "s", "y", "l", "c", "other"]
+    place = {term_id: n for n, term_id in enumerate(order)}
+    assert place[name["三不"]] < place[name["三个代表"]] < place[name["三转"]]  # san bu, san ge, san zhuan
+    assert place[name["一案三报告"]] < place[name["一案双查"]]  # yi an san, yi an shuang
+
+
+def test_pinyin_order_reads_each_characters_usual_reading():
+    import os
+
+    from macros.words import pinyin_order
+
+    assert pinyin_order(["三重一大", "回头看", "3 个课堂", "ABC 监督"]) == [
+        ("S", ("san", "zhong", "yi", "da", "三重一大")),
+        ("H", ("hui", "tou", "kan", "回头看")),
+        ("", ("3 ", "ge", "ke", "tang", "3 个课堂")),
+        ("A", ("abc ", "jian", "du", "ABC 监督")),
+    ]
+    assert "PYPINYIN_NO_PHRASES" not in os.environ  # the setting made for loading it is not left behind
+
+
+def test_terms_that_begin_with_no_letter_come_last_in_their_own_group(tmp_path):
+    from macros.model import OTHER_INITIAL, initial_anchor
+    from macros.resolve import load_handbook
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    terms = data / "terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8").replace("term: 三转", "term: 3 转"), encoding="utf-8")
+    groups = load_handbook(data).terms_by_initial()
+    assert groups[-1][0] == OTHER_INITIAL and [t.term for t in groups[-1][1]] == ["3 转"]
+    assert initial_anchor(OTHER_INITIAL) == "initial-other" and initial_anchor("S") == "initial-s"
+
+
 def test_start_page_gives_a_reading_path_per_role(built_site):
     page = (built_site / "start.html").read_text(encoding="utf-8")
     assert page.count('class="hb-reading-path"') == 7

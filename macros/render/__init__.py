@@ -169,6 +169,7 @@ def environment() -> jinja2.Environment:
     env.filters["cjk_number"] = cjk_number
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     env.globals["cited_sources"] = m.cited_sources
+    env.globals["initial_anchor"] = m.initial_anchor
     env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))
     env.filters["groupby_source"] = groupby_source
     from ..diagrams import swimlane_svg  # diagrams and selftest use cjk_number from this module

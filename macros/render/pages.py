@@ -133,7 +133,7 @@ class Build:
             "topics": lambda: listing(h.topics_by_category(), "topic_list.html", "category"),
             "checklist_list": lambda: listing(h.checklists_by_origin(), "checklist_list.html", "origin"),
             "course_list": lambda: self.fragment(out, "course_list.html", courses=h.courses),
-            "glossary": lambda: self.fragment(out, "entries.html", entries=h.terms),
+            "glossary": lambda: self.fragment(out, "glossary.html", groups=h.terms_by_initial()),
             "source_list": lambda: self.fragment(out, "entries.html", entries=h.sources),
             "coverage": lambda: markupsafe.Markup("").join(
                 out.heading(f"{s.id}　{s.title}", 2, anchor=f"coverage-{s.id}")
