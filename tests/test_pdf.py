@@ -116,6 +116,42 @@ def test_cover_titles_can_be_seen(built_site, handbook):
         assert max(levels) - min(levels) > 100, f"{path.name}: the title {title} does not stand out"
 
 
+def title_lines(path: Path, title: str) -> list[str]:
+    """The lines of page 1 that together spell the title, as poppler lays them out."""
+    lines = [line.strip() for line in subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
+                                                     capture_output=True, text=True, check=True).stdout.splitlines()]
+    for start in range(len(lines)):
+        spelled = ""
+        for end in range(start, len(lines)):
+            spelled += lines[end]
+            if not title.startswith(spelled):
+                break
+            if spelled == title:
+                return lines[start : end + 1]
+    raise AssertionError(f"{path.name}: {title} not found on page 1")
+
+
+def test_no_cover_title_leaves_one_character_alone_on_its_last_line(built_site, handbook):
+    """A title that wraps keeps its last two characters together (联合办案实务 once ended on 务 alone)."""
+    covers = [(built_site / "pdf" / "handbook.pdf", handbook.info.title)]
+    covers += [(built_site / "pdf" / "courses" / f"{course.id}.pdf", course.name) for course in handbook.courses]
+    covers += [(built_site / "pdf" / "courses" / f"{course.id}-answers.pdf", f"{course.name}：自测题答案")
+               for course in handbook.courses]
+    wrapped = 0
+    for path, title in covers:
+        lines = title_lines(path, title)
+        wrapped += len(lines) > 1
+        assert len(lines[-1]) > 1, f"{path.name}: {lines}"
+    assert wrapped  # at least one title wraps, or this would prove nothing
+
+
+def test_a_printed_heading_keeps_its_last_two_characters_together():
+    from macros.render import unorphaned
+
+    assert unorphaned("联合办案<实务>") == '联合办案&lt;实<span class="hb-keep">务&gt;</span>'
+    assert unorphaned("目录") == '<span class="hb-keep">目录</span>'
+
+
 def test_each_swimlane_is_on_one_page_with_its_heading_and_caption(pdf, handbook):
     """A tall swimlane once left its heading alone on one page and its caption on the next."""
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,

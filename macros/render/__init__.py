@@ -140,7 +140,7 @@ class Output:
                 attrs = f" {{#{target}}}" if target else ""
                 return markupsafe.Markup(f"\n\n{'#' * level} {md_text(text)}{attrs}\n\n")
             attrs = f' id="{html.escape(target)}"' if target else ""
-            return markupsafe.Markup(f"<h{level}{attrs}>{html.escape(text)}</h{level}>")
+            return markupsafe.Markup(f"<h{level}{attrs}>{unorphaned(text)}</h{level}>")
 
         def cite(citations: tuple) -> tuple:
             cited.extend(citations)
@@ -167,6 +167,7 @@ def environment() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
     )
     env.filters["cjk_number"] = cjk_number
+    env.filters["unorphaned"] = unorphaned
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     env.globals["cited_sources"] = m.cited_sources
     env.globals["initial_anchor"] = m.initial_anchor
@@ -186,6 +187,12 @@ def render(env: jinja2.Environment, template: str, out: Output, **values: object
     HTML part as one block (headings stand on lines of their own between them)."""
     text = env.get_template(template).render(out=out, h=out.handbook, **values)
     return re.sub(r">\s*\n\s*<", "><", text).strip()
+
+
+def unorphaned(text: str) -> markupsafe.Markup:
+    """Text for a printed heading whose last two characters stay on one line, so that a heading that
+    wraps never leaves one character alone on its last line (WeasyPrint has no `text-wrap`)."""
+    return markupsafe.Markup('{}<span class="hb-keep">{}</span>').format(text[:-2], text[-2:])
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
