@@ -213,6 +213,14 @@ def test_self_test_answers_come_from_the_data(handbook):
     assert limit_q.basis == "s000 四(五)8"
 
 
+def test_self_test_nests_quotation_marks_as_chinese_does(handbook):
+    from macros.selftest import self_test
+
+    texts = [q.text for course in handbook.courses for q in self_test(course)]
+    assert any("“‘室组’联动监督" in text for text in texts)
+    assert not any("““" in text or "””" in text for text in texts)
+
+
 def test_handbook_has_an_index_of_terms_with_page_numbers(pdf, handbook):
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     # The running header names the chapter: keep the pages of the index.
