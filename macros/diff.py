@@ -54,13 +54,13 @@ class Change:
         """The change as one Chinese sentence; changes inside an entry are said relative to it."""
         verb = "新增" if self.what == ADDED else "删除"
         if self.field is None:
-            return f"{verb}{self.part}" if self.part else f"{verb}{self.kind}“{self.entry_name}”（{self.entry_id}）"
+            return f"{verb}{self.part}" if self.part else f"{verb}{self.kind}{m.quoted(self.entry_name)}（{self.entry_id}）"
         subject = self.part or ""
         if not self.old:
-            return f"{subject}增加{self.field}“{self.new}”"
+            return f"{subject}增加{self.field}{m.quoted(self.new)}"
         if not self.new:
-            return f"{subject}删去{self.field}“{self.old}”"
-        return f"{subject}{'的' if subject else ''}{self.field}由“{self.old}”改为“{self.new}”"
+            return f"{subject}删去{self.field}{m.quoted(self.old)}"
+        return f"{subject}{'的' if subject else ''}{self.field}由{m.quoted(self.old)}改为{m.quoted(self.new)}"
 
 
 # A field as readers see it: what is compared (ids for references) and the text shown.
@@ -163,7 +163,7 @@ class _Parts:
     match: Callable[[Sequence[str], Sequence[str]], dict[int, int]] = _match_by_key
 
     def named(self, part: Any) -> str:
-        return f"{self.noun}“{_short(self.label(part))}”"
+        return f"{self.noun}{m.quoted(_short(self.label(part)))}"
 
 
 @dataclass(frozen=True)
@@ -402,7 +402,7 @@ def format_changes(changes: Sequence[Change]) -> str:
         if first.part is None and first.field is None:
             lines.append(f"  {first.text}")
             continue
-        lines.append(f"  修改{first.kind}“{first.entry_name}”（{first.entry_id}）：")
+        lines.append(f"  修改{first.kind}{m.quoted(first.entry_name)}（{first.entry_id}）：")
         lines += [f"    {change.text}" for change in entry_changes]
     lines.append(_summary(changes))
     return "\n".join(lines)

@@ -34,6 +34,12 @@ class _Entity:
         return f"{type(self).__name__}({key!r})"
 
 
+def quoted(text: str) -> str:
+    """A name or value in quotation marks; the marks inside it become single ones, as Chinese nests
+    them (“‘室组’联动监督……”, not ““室组”联动监督……”)."""
+    return "“" + text.replace("“", "‘").replace("”", "’") + "”"
+
+
 # Shown wherever a step's actor would be, when the source does not name one.
 UNASSIGNED_LABEL = "来源未明确承办"
 

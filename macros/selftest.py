@@ -21,17 +21,11 @@ def _basis(citations: tuple[m.Citation, ...]) -> str:
     return "；".join(f"{c.source.id} {c.section.id}" for c in citations)
 
 
-def quoted(name: str) -> str:
-    """A name in quotation marks; the marks inside it become single ones, as Chinese nests them
-    (“‘室组’联动监督……”, not ““室组”联动监督……”)."""
-    return "“" + name.replace("“", "‘").replace("”", "’") + "”"
-
-
 def self_test(course: m.Course) -> list[Question]:
     raw: list[tuple[str, str, str]] = []
     for procedure in course.procedures:
         for step in procedure.steps:
-            label = f"{quoted(procedure.name)}第{cjk_number(step.number)}步{quoted(step.title)}"
+            label = f"{m.quoted(procedure.name)}第{cjk_number(step.number)}步{m.quoted(step.title)}"
             raw.append((f"{label}由谁承办？", step.who, _basis(step.citations)))
             if step.time_limit:
                 raw.append((f"{label}有什么时限？", step.time_limit.text, _basis(step.citations)))
@@ -40,5 +34,5 @@ def self_test(course: m.Course) -> list[Question]:
             names = "；".join(item.name for item in topic.items)
             raw.append((f"{topic.name}分别是什么？", names, _basis(topic.citations)))
     for term in course.terms:
-        raw.append((f"什么是{quoted(term.term)}？", term.definition, _basis(term.citations)))
+        raw.append((f"什么是{m.quoted(term.term)}？", term.definition, _basis(term.citations)))
     return [Question(i, text, answer, basis) for i, (text, answer, basis) in enumerate(raw, start=1)]
