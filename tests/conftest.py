@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import http.server
 import shutil
+import subprocess
 import threading
 from pathlib import Path
 
@@ -66,6 +67,19 @@ def built_site(tmp_path_factory, build_cache) -> Path:
     site = tmp_path_factory.mktemp("built") / "site"
     assert build_all(PROJECT / "data", site, build_cache) == 0
     return site
+
+
+def poppler(tool: str, path: Path, *options: str) -> str:
+    """What a poppler tool (pdftotext, pdffonts, pdfinfo) prints for a PDF, run once per version of
+    the file: pdftotext and pdffonts take 10 to 15 s on the tagged handbook, and many tests read it."""
+    stat = path.stat()
+    return _poppler_output(tool, options, str(path), (stat.st_mtime_ns, stat.st_size))
+
+
+@functools.cache
+def _poppler_output(tool: str, options: tuple[str, ...], path: str, _version: tuple[int, int]) -> str:
+    to_stdout = ["-"] if tool == "pdftotext" else []
+    return subprocess.run([tool, *options, path, *to_stdout], capture_output=True, text=True, check=True).stdout
 
 
 def copy_data(base: Path, target: Path, *overlays: Path) -> Path:

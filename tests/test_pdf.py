@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.stage import pdf_pages
+from tests.conftest import poppler
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def squash(text: str) -> str:
 
 
 def test_every_font_is_embedded_and_simplified_chinese(pdf):
-    out = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    out = poppler("pdffonts", pdf)
     rows = out.splitlines()[2:]
     assert rows
     for row in rows:
@@ -34,8 +35,7 @@ def test_every_font_is_embedded_and_simplified_chinese(pdf):
 
 
 def test_step_texts_are_in_the_pdf(pdf, handbook):
-    text = squash(subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True,
-                                 check=True).stdout)
+    text = squash(poppler("pdftotext", pdf, "-raw"))
     missing = [
         f"{p.id}/{s.id}"
         for p in handbook.procedures
@@ -49,8 +49,7 @@ def test_step_texts_are_in_the_pdf(pdf, handbook):
 
 
 def test_outline_has_chapters_and_procedures(pdf, handbook):
-    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout
+    xml = poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q")
     outline = re.findall(r"<item[^>]*>([^<]+)</item>", xml)
     for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　工作要点", "第五章　术语表", "第六章　来源文献",
                     "术语索引"):
@@ -60,29 +59,33 @@ def test_outline_has_chapters_and_procedures(pdf, handbook):
 
 
 def test_table_of_contents_has_page_numbers(pdf):
-    first_pages = subprocess.run(["pdftotext", "-f", "2", "-l", "2", "-layout", str(pdf), "-"],
-                                 capture_output=True, text=True, check=True).stdout
+    first_pages = poppler("pdftotext", pdf, "-f", "2", "-l", "2", "-layout")
     assert "目录" in first_pages
     assert re.search(r"第二章\s+工作程序\s*\.+\s*\d+", first_pages)
 
 
 def test_same_data_gives_identical_bytes(tmp_path, handbook):
-    from macros.pdf import print_html, write_pdf
+    """Laid out twice in one process, a tagged document comes out the same: nothing carries over
+    from one layout to the next. (That every PDF of a build is the same from another process, place
+    and time, the handbook included, is tested in test_offline.py.)"""
+    from macros.pdf import ARCHIVAL, course_html, write_pdf
     from macros.render.pages import Build
+    from macros.selftest import self_test
 
-    html = print_html(Build(handbook, handbook.info.date))
-    write_pdf(html, tmp_path / "a.pdf")
-    write_pdf(html, tmp_path / "b.pdf")
+    course = handbook.course("stationed-groups")
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
+    write_pdf(html, tmp_path / "a.pdf", ARCHIVAL)
+    write_pdf(html, tmp_path / "b.pdf", ARCHIVAL)
+    assert pdf_pages(tmp_path / "a.pdf") > 3
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
 
 def pdf_text(path) -> str:
-    return squash(subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
-                                 check=True).stdout)
+    return squash(poppler("pdftotext", path, "-raw"))
 
 
 def assert_fonts_embedded_sc(path) -> None:
-    out = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    out = poppler("pdffonts", path)
     rows = out.splitlines()[2:]
     assert rows and all(row.split()[-5] == "yes" and "CJK-SC" in row.split()[0] for row in rows), out
 
@@ -118,8 +121,7 @@ def test_cover_titles_can_be_seen(built_site, handbook):
 
 def title_lines(path: Path, title: str) -> list[str]:
     """The lines of page 1 that together spell the title, as poppler lays them out."""
-    lines = [line.strip() for line in subprocess.run(["pdftotext", "-f", "1", "-l", "1", "-layout", str(path), "-"],
-                                                     capture_output=True, text=True, check=True).stdout.splitlines()]
+    lines = [line.strip() for line in poppler("pdftotext", path, "-f", "1", "-l", "1", "-layout").splitlines()]
     for start in range(len(lines)):
         spelled = ""
         for end in range(start, len(lines)):
@@ -154,8 +156,7 @@ def test_a_printed_heading_keeps_its_last_two_characters_together():
 
 def test_each_swimlane_is_on_one_page_with_its_heading_and_caption(pdf, handbook):
     """A tall swimlane once left its heading alone on one page and its caption on the next."""
-    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
+    pages = poppler("pdftotext", pdf, "-layout").split("\f")
     for procedure in handbook.procedures:
         caption = squash(f"{procedure.name}：每一列是一个角色")
         holding = [page for page in pages if caption in squash(page)]
@@ -222,7 +223,7 @@ def test_self_test_nests_quotation_marks_as_chinese_does(handbook):
 
 
 def test_handbook_has_an_index_of_terms_with_page_numbers(pdf, handbook):
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = poppler("pdftotext", pdf, "-layout")
     # The running header names the chapter: keep the pages of the index.
     index = "".join(page for page in text.split("\f") if page.lstrip().startswith("术语索引"))
     for term in handbook.terms:
@@ -233,7 +234,7 @@ def test_handbook_has_an_index_of_terms_with_page_numbers(pdf, handbook):
 def test_the_index_and_the_glossary_chapter_are_in_pinyin_order(pdf, handbook):
     """On paper as on the site: the terms under their initials, A to Z, as in a dictionary."""
     groups = handbook.terms_by_initial()
-    text = subprocess.run(["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    text = poppler("pdftotext", pdf, "-raw")
     # The index is the last chapter (in content order a page's running header may come last).
     pages = text.split("\f")
     index = squash("".join(pages[next(n for n, page in enumerate(pages) if page.lstrip().startswith("术语索引")):]))
@@ -242,8 +243,7 @@ def test_the_index_and_the_glossary_chapter_are_in_pinyin_order(pdf, handbook):
     for initial, terms in groups:  # each initial stands before its first term
         assert re.search(re.escape(initial + terms[0].term), index), initial
     # The glossary chapter's bookmarks: each initial, then its terms.
-    xml = subprocess.run(["pdftohtml", "-xml", "-i", "-stdout", "-q", str(pdf)], capture_output=True, text=True,
-                         check=True).stdout
+    xml = poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q")
     outline = [html.unescape(item) for item in re.findall(r"<item[^>]*>([^<]+)</item>", xml)]
     chapter = outline[outline.index("第五章　术语表") + 1 : outline.index("第六章　来源文献")]
     assert chapter == [name for initial, terms in groups for name in (initial, *(t.term for t in terms))]
@@ -350,8 +350,7 @@ def test_a_layout_process_that_dies_fails_the_build_with_advice(tmp_path, handbo
 def test_no_line_starts_with_closing_punctuation(built_site):
     offenders = []
     for path in sorted((built_site / "pdf").rglob("*.pdf")):
-        lines = subprocess.run(["pdftotext", "-raw", str(path), "-"], capture_output=True, text=True,
-                               check=True).stdout.splitlines()
+        lines = poppler("pdftotext", path, "-raw").splitlines()
         offenders += [f"{path.name}: {line}" for line in lines if line and line[0] in "，。、；：！？）」』”’》"]
     assert offenders == []
 
@@ -395,7 +394,7 @@ def _archival_problems(path: Path) -> list[str]:
             problems.append(f"文档语言不是 zh-CN：{pdf.Root.get('/Lang')}")
         if "/Encrypt" in pdf.trailer:
             problems.append("加密了（PDF/A 不允许）")
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    fonts = poppler("pdffonts", path).splitlines()[2:]
     problems += [f"字体未嵌入：{line}" for line in fonts if line.split()[-5] != "yes"]
     return problems
 

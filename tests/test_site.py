@@ -108,10 +108,16 @@ def test_the_not_found_page_speaks_chinese_and_leads_home(built_site):
 def test_internal_links_resolve(built_site):
     """No broken link anywhere: every local href/src points at a file, and every #anchor exists."""
     broken = []
-    ids_cache: dict[Path, set[str]] = {}
+    parsed: dict[Path, _Links] = {}  # each page parsed once, whether it links or is linked to
+
+    def parsed_page(path: Path) -> _Links:
+        if path not in parsed:
+            parsed[path] = parse(path)
+        return parsed[path]
+
     # MkDocs writes 404.html with root-absolute links (it cannot know the sub-path it will be served under).
     for page in (p for p in html_pages(built_site) if p.name != "404.html"):
-        for _tag, ref in parse(page).refs:
+        for _tag, ref in parsed_page(page).refs:
             parts = urlsplit(ref)
             if parts.scheme or ref.startswith("//"):
                 continue
@@ -121,10 +127,9 @@ def test_internal_links_resolve(built_site):
             if not target.exists():
                 broken.append(f"{page.relative_to(built_site)}: {ref}")
                 continue
-            if parts.fragment and target.suffix == ".html":
-                ids = ids_cache.setdefault(target, parse(target).ids)
-                if unquote(parts.fragment) not in ids:
-                    broken.append(f"{page.relative_to(built_site)}: {ref}（锚点不存在）")
+            if (parts.fragment and target.suffix == ".html"
+                    and unquote(parts.fragment) not in parsed_page(target).ids):
+                broken.append(f"{page.relative_to(built_site)}: {ref}（锚点不存在）")
     assert broken == []
 
 
