@@ -347,11 +347,15 @@ def test_a_layout_process_that_dies_fails_the_build_with_advice(tmp_path, handbo
         killer.cancel()
 
 
-def test_no_line_starts_with_closing_punctuation(built_site):
+def test_no_line_starts_with_closing_punctuation_and_none_is_doubled(built_site):
+    from tests.test_site import DOUBLED_PUNCTUATION
+
     offenders = []
     for path in sorted((built_site / "pdf").rglob("*.pdf")):
         lines = poppler("pdftotext", path, "-raw").splitlines()
         offenders += [f"{path.name}: {line}" for line in lines if line and line[0] in "，。、；：！？）」』”’》"]
+        text = "".join(lines)
+        offenders += [f"{path.name}: {text[m.start() - 12:m.end() + 4]}" for m in DOUBLED_PUNCTUATION.finditer(text)]
     assert offenders == []
 
 

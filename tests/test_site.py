@@ -54,6 +54,30 @@ def test_home_and_generated_pages_exist(built_site, handbook):
         assert (built_site / "checklists" / f"{checklist.id}.html").exists()
 
 
+# Two marks of punctuation in a row where Chinese writes one: 「。；」 came from joining sentences with 「；」.
+DOUBLED_PUNCTUATION = re.compile("[。！？；，：、][。；，、]")
+
+
+def test_no_page_doubles_its_punctuation(built_site):
+    doubled = []
+    for page in html_pages(built_site):
+        text = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
+        doubled += [f"{page.relative_to(built_site)}: {text[m.start() - 12:m.end() + 4]}"
+                    for m in DOUBLED_PUNCTUATION.finditer(text)]
+    assert doubled == []
+
+
+def test_sentences_run_on_and_clauses_take_a_semicolon():
+    from markupsafe import Markup
+
+    from macros.render import as_prose
+
+    assert as_prose(["县级纪委也将增设。", "政治依据：……", "“两规”", "见“三转”。”", "末"]) == \
+        "县级纪委也将增设。政治依据：……；“两规”；见“三转”。”末"
+    assert as_prose(["a<b", Markup("<abbr>c</abbr>")]) == "a&lt;b；<abbr>c</abbr>"  # text escaped, markup kept
+    assert as_prose([]) == ""
+
+
 def test_pages_declare_simplified_chinese(built_site):
     assert {parse(page).lang for page in html_pages(built_site)} == {"zh-CN"}
 

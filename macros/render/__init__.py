@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -168,6 +168,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["cjk_number"] = cjk_number
     env.filters["unorphaned"] = unorphaned
+    env.filters["as_prose"] = as_prose
     env.globals["unassigned_label"] = m.UNASSIGNED_LABEL
     env.globals["cited_sources"] = m.cited_sources
     env.globals["initial_anchor"] = m.initial_anchor
@@ -193,6 +194,24 @@ def unorphaned(text: str) -> markupsafe.Markup:
     """Text for a printed heading whose last two characters stay on one line, so that a heading that
     wraps never leaves one character alone on its last line (WeasyPrint has no `text-wrap`)."""
     return markupsafe.Markup('{}<span class="hb-keep">{}</span>').format(text[:-2], text[-2:])
+
+
+# What ends a sentence, and what may still follow that mark at the end of a text (closing quotes, brackets).
+_SENTENCE_ENDS = frozenset("。！？")
+_CLOSERS = "”’」』）"
+
+
+def as_prose(texts: Iterable[str]) -> markupsafe.Markup:
+    """Texts one after another as a paragraph reads them: after a text that ends its sentence the
+    next simply follows, after any other a 「；」 (never 「。；」). Each text is escaped unless it is
+    already markup."""
+    joined = markupsafe.Markup("")
+    separator = ""
+    for text in texts:
+        joined += separator
+        joined += text
+        separator = "" if str(text).rstrip(_CLOSERS)[-1:] in _SENTENCE_ENDS else "；"
+    return joined
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
