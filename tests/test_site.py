@@ -82,6 +82,17 @@ def test_pages_declare_simplified_chinese(built_site):
     assert {parse(page).lang for page in html_pages(built_site)} == {"zh-CN"}
 
 
+# What a reader sees or hears of an element besides its text: a tooltip, a screen reader's label.
+ENGLISH_WORDS = re.compile(r'\b(?:title|aria-label|placeholder|alt)="([A-Za-z][A-Za-z ]+)"')
+
+
+def test_tooltips_and_labels_are_in_chinese(built_site):
+    """No English left by the theme or the Markdown extensions (the heading links said "Permanent link")."""
+    english = {(page.relative_to(built_site).as_posix(), words) for page in html_pages(built_site)
+               for words in ENGLISH_WORDS.findall(page.read_text(encoding="utf-8"))}
+    assert sorted(english) == []
+
+
 def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, handbook):
     procedure = handbook.procedure("accident-investigation")
     page = built_site / "procedures" / "accident-investigation.html"
