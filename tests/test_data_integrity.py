@@ -106,3 +106,12 @@ def test_benchmark_data_is_valid_and_cross_referenced(tmp_path, handbook):
     copy = next(p for p in bigger.procedures if p.id == "clue-handling-k3")
     assert copy.lead.id == "supervision-office-k3"
     assert all(role.id.endswith("-k3") for step in copy.steps for role in step.roles)
+
+
+def test_no_summary_breaks_off_at_a_colon(handbook):
+    """A summary is also shown alone (the glossary, an entry's 相关要点, the lists of topics), so it
+    may not end on 「：」 as if what follows were part of it."""
+    entries = (*handbook.roles, *handbook.procedures, *handbook.topics, *handbook.terms)
+    broken_off = [entry.id for entry in entries
+                  if (getattr(entry, "summary", None) or getattr(entry, "definition", "")).rstrip().endswith(("：", ":"))]
+    assert broken_off == []
