@@ -82,6 +82,27 @@ def test_ticks_notes_and_sign_off_survive_a_reload(page, served_site, checklist,
     assert page.errors == []
 
 
+def test_a_tap_on_an_item_s_text_ticks_it_and_the_box_is_large_enough(page, served_site, checklist):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(served_site + PAGE)
+    page.locator("label", has_text=checklist.items[1].text).click()
+    assert tick(page, 2).is_checked() and not tick(page, 1).is_checked()
+    box = tick(page, 1).bounding_box()
+    assert box["width"] >= 24 and box["height"] >= 24
+    assert status(page).startswith(f"已完成 1/{len(checklist.items)} 项")
+
+
+def test_checklists_show_a_basis_column_only_where_an_item_has_a_basis(built_site, handbook):
+    """依据 links an item to its step, procedure or duty; a checklist none of whose items has one
+    has no such column (it was an empty column down the whole form)."""
+    for listed in handbook.checklists:
+        page = (built_site / "checklists" / f"{listed.id}.html").read_text(encoding="utf-8")
+        based = any(item.procedure or item.duty for item in listed.items)
+        assert ('<th class="hb-basis">依据</th>' in page) == based, listed.id
+        assert page.count('<td class="hb-basis">') == (len(listed.items) if based else 0), listed.id
+    assert any(not any(item.procedure or item.duty for item in c.items) for c in handbook.checklists)
+
+
 def test_status_is_announced_politely_and_follows_ticks(page, served_site, checklist):
     page.goto(served_site + PAGE)
     line = page.locator(".hb-checklist-status")
