@@ -17,6 +17,7 @@ BOX_WIDTH = 140
 BOX_HEIGHT = 64
 FONT = "'Noto Sans CJK SC','Source Han Sans SC','Microsoft YaHei',sans-serif"
 CHARS_PER_LINE = 9  # CJK glyphs at 13px in a 140px box
+LABEL_CHARS = 7  # CJK glyphs at 10px between a lane's left edge and the middle of its box
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,9 @@ def swimlane_svg(procedure: m.Procedure) -> str:
                          f'font-weight="700">{escape(line)}</text>')
     parts.append(f'<line x1="0" y1="{HEADER_HEIGHT - 4}" x2="{width}" y2="{HEADER_HEIGHT - 4}" stroke="#999"/>')
     for source, target, when in transitions(procedure):
-        parts.append(_arrow(boxes[source.id], boxes[target.id], when, _marker(procedure)))
+        a, b = boxes[source.id], boxes[target.id]
+        passes_a_box = any(box.x == a.x and a.y < box.y < b.y for box in boxes.values())
+        parts.append(_arrow(a, b, when, _marker(procedure), passes_a_box))
     for box in boxes.values():
         parts.append(_box(box))
     parts.append("</svg>")
@@ -96,14 +99,16 @@ def _box(box: _Box) -> str:
     out = [f'<g class="hb-swimlane-step" data-step="{escape(step.id)}">',
            f'<rect x="{box.x}" y="{box.y}" width="{BOX_WIDTH}" height="{BOX_HEIGHT}" rx="6" fill="#fff" '
            f'stroke="#8b1a1a"{dashed}/>',
-           f'<text x="{box.centre_x}" y="{box.y + 15}" text-anchor="middle" font-size="11" fill="#8b1a1a">'
+           f'<text x="{box.centre_x}" y="{box.y + 14}" text-anchor="middle" font-size="11" fill="#8b1a1a">'
            f'第{cjk_number(step.number)}步{"·有时限" if step.time_limit else ""}</text>']
+    # Baselines 14, 30, 45 and 59 px down the 64 px box leave about 3 px between the lines of text,
+    # a title of two lines with a 协同 line below it included.
     for line_no, line in enumerate(wrap(step.title, CHARS_PER_LINE, 2)):
-        out.append(f'<text x="{box.centre_x}" y="{box.y + 33 + line_no * 16}" text-anchor="middle">'
+        out.append(f'<text x="{box.centre_x}" y="{box.y + 30 + line_no * 15}" text-anchor="middle">'
                    f"{escape(line)}</text>")
     others = [role.name for role in step.roles[1:]]
     if others:
-        out.append(f'<text x="{box.centre_x}" y="{box.y + BOX_HEIGHT - 4}" text-anchor="middle" font-size="10" '
+        out.append(f'<text x="{box.centre_x}" y="{box.y + BOX_HEIGHT - 5}" text-anchor="middle" font-size="10" '
                    f'fill="#555">{escape(wrap("协同：" + "、".join(others), 13, 1)[0])}</text>')
     out.append("</g>")
     return "".join(out)
@@ -113,7 +118,8 @@ def _marker(procedure: m.Procedure) -> str:
     return f"hb-arrow-{procedure.id}"
 
 
-def _arrow(a: _Box, b: _Box, when: str | None, marker: str) -> str:
+def _arrow(a: _Box, b: _Box, when: str | None, marker: str, passes_a_box: bool) -> str:
+    """The arrow from box a to box b; passes_a_box: a's lane holds a box between the two rows."""
     start_x, start_y = a.centre_x, a.y + BOX_HEIGHT
     end_x, end_y = b.centre_x, b.y
     gap = (ROW_HEIGHT - BOX_HEIGHT) // 2
@@ -121,14 +127,24 @@ def _arrow(a: _Box, b: _Box, when: str | None, marker: str) -> str:
         # same lane but not the next row: go round the boxes in between, along the lane's right edge
         side = a.x + BOX_WIDTH
         path = f"M{side},{a.y + BOX_HEIGHT // 2} h{gap - 2} V{b.y + BOX_HEIGHT // 2} H{side}"
+    elif passes_a_box:
+        # to another lane, rows below, past a box of its own lane (straight down it would vanish
+        # behind that box and seem to leave from it): down the margin beside the lane boundary
+        margin = (LANE_WIDTH - BOX_WIDTH) // 2
+        boundary = a.x - margin if b.x < a.x else a.x + BOX_WIDTH + margin
+        path = f"M{start_x},{start_y} V{start_y + gap} H{boundary + 5} V{end_y - gap} H{end_x} V{end_y}"
     elif start_x == end_x:
         path = f"M{start_x},{start_y} V{end_y}"
     else:
         path = f"M{start_x},{start_y} V{end_y - gap} H{end_x} V{end_y}"
     out = f'<path d="{path}" fill="none" stroke="#555" stroke-width="1.4" marker-end="url(#{marker})"/>'
     if when:
-        # the condition is written where the arrow arrives, so labels of one branch point never overlap
-        label = wrap(when, 10, 1)[0]
-        out += (f'<text x="{b.x + 2}" y="{b.y - 3}" font-size="10" fill="#1a4b8b">'
-                f"{escape(label)}</text>")
+        # The condition is written where the arrow arrives, so labels of one branch point never
+        # overlap, and to the left of its last stretch, so the arrow never runs through it (an
+        # arrow from another lane turns above it; one that skips boxes runs along the right edge).
+        # Cut short, it shows whole as a tooltip; the step list under the figure gives it in full.
+        label = wrap(when, LABEL_CHARS, 1)[0]
+        tooltip = f"<title>{escape(when)}</title>" if label != when else ""
+        out += (f'<text x="{b.centre_x - 5}" y="{b.y - 3}" text-anchor="end" font-size="10" fill="#1a4b8b">'
+                f"{tooltip}{escape(label)}</text>")
     return out

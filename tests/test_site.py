@@ -254,6 +254,49 @@ def test_swimlane_has_a_lane_per_lead_role_and_a_box_per_step(built_site, handbo
             assert (step.lead.name if step.lead else UNASSIGNED_LABEL)[:11] in svg
 
 
+# In a swimlane as Chromium draws it: texts closer than 2 px to each other, texts outside their step's
+# box, and arrows that run through a text. A text's height is the ideographic em box (0.88 em above
+# the baseline, 0.12 below), which the glyphs fill; getBBox would give the font's whole line height.
+SWIMLANE_CLASHES = """svg => {
+  const glyphs = t => {
+    const size = parseFloat(t.getAttribute("font-size") || svg.getAttribute("font-size"));
+    const y = parseFloat(t.getAttribute("y")), box = t.getBBox();
+    return {x0: box.x, x1: box.x + box.width, y0: y - 0.88 * size, y1: y + 0.12 * size,
+            name: [...t.childNodes].filter(n => n.nodeType === 3).map(n => n.data).join("")};
+  };
+  const texts = [...svg.querySelectorAll("text")].map(glyphs);
+  const near = (a, b, gap) => a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+  const clashes = [];
+  texts.forEach((a, i) => texts.slice(i + 1).forEach(b => { if (near(a, b, 2)) clashes.push(a.name + " / " + b.name); }));
+  for (const step of svg.querySelectorAll("g.hb-swimlane-step")) {
+    const r = step.querySelector("rect").getBBox();
+    for (const t of [...step.querySelectorAll("text")].map(glyphs)) {
+      if (t.x0 < r.x || t.x1 > r.x + r.width || t.y0 < r.y || t.y1 > r.y + r.height) clashes.push("outside its box: " + t.name);
+    }
+  }
+  for (const path of svg.querySelectorAll("path[marker-end]")) {
+    for (let along = 0; along <= path.getTotalLength(); along += 1) {
+      const p = path.getPointAtLength(along);
+      const hit = texts.find(t => p.x > t.x0 && p.x < t.x1 && p.y > t.y0 && p.y < t.y1);
+      if (hit) { clashes.push("arrow through " + hit.name); break; }
+    }
+  }
+  return clashes;
+}"""
+
+
+def test_swimlane_texts_and_arrows_never_run_into_each_other(page, served_site, handbook):
+    """Seen at 2x in Chromium, a box's second title line touched its 协同 line and arrows ran through
+    the branch labels."""
+    clashes = {}
+    for procedure in handbook.procedures:
+        page.goto(f"{served_site}procedures/{procedure.id}.html")
+        found = page.locator("svg.hb-swimlane").evaluate(SWIMLANE_CLASHES)
+        if found:
+            clashes[procedure.id] = found
+    assert clashes == {}
+
+
 def test_swimlane_text_is_escaped():
     from macros.diagrams import swimlane_svg, wrap
     from macros.resolve import load_handbook
