@@ -98,6 +98,28 @@ def test_swimlane_scrolls_in_its_own_box_at_natural_size(phone, served_site):
     assert box.evaluate("b => b.getBoundingClientRect().right") <= PHONE["width"]
 
 
+def test_a_hint_says_when_a_figure_or_table_runs_off_the_side(browser, served_site):
+    """Shown only while the box holding it is narrower than what it holds (docs/assets/scroll-hint.js)."""
+    seen = {}
+    for name, viewport in (("phone", PHONE), ("desktop", DESKTOP)):
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        for path in ("procedures/accident-investigation.html", "procedures/clue-handling.html", "matrix.html"):
+            page.goto(served_site + path)
+            hint = page.locator(".hb-scroll-hint")
+            assert hint.count() == 1
+            seen[name, path] = hint.is_visible()
+        context.close()
+    assert seen == {
+        ("phone", "procedures/accident-investigation.html"): True,  # three lanes, 504 px
+        ("phone", "procedures/clue-handling.html"): False,  # two lanes fit
+        ("phone", "matrix.html"): False,  # one card per role
+        ("desktop", "procedures/accident-investigation.html"): False,
+        ("desktop", "procedures/clue-handling.html"): False,
+        ("desktop", "matrix.html"): True,  # 18 procedures across
+    }
+
+
 def test_matrix_headers_are_horizontal_on_a_desktop(browser, served_site):
     context = browser.new_context(viewport=DESKTOP)
     page = context.new_page()
