@@ -125,6 +125,7 @@ def test_site_and_print_show_an_entry_from_the_same_template(handbook, kind):
 
     def words(html: str) -> list[str]:
         html = re.sub(r'<span class="hb-keep">([^<]*)</span>', r"\1", html)  # a printed heading's end: one word
+        html = re.sub(r'<p class="hb-scroll-hint"[^>]*>[^<]*</p>', "", html)  # the screen's 左右滑动 hint
         text = re.sub(r"<[^>]+>|\{#[^}]*\}|#+ |\\\\", " ", html)
         return re.findall(r"[\u4e00-\u9fff]{2,}", text)
 
