@@ -106,6 +106,10 @@ def test_procedure_page_lists_steps_in_order_with_roles_and_anchors(built_site, 
     assert positions == sorted(positions)
     assert ("a", "../roles/accountability-team.html") in parsed.refs
     assert "来源未规定" in text
+    # a step without a document says so as one without a time limit does, not with an empty cell
+    assert not any(step.documents for step in procedure.steps[6:7])
+    assert '<td data-label="形成文书"></td>' not in text
+    assert '<td data-label="形成文书" class="hb-card-none">—</td>' in text
 
 
 def test_page_footer_lists_sources_in_the_order_the_page_cites_them(built_site):
