@@ -126,16 +126,25 @@ def test_page_footer_lists_sources_in_the_order_the_page_cites_them(built_site):
     assert checked > 10  # pages that cite several sources, where the order shows
 
 
-def test_search_snippets_keep_labels_apart_from_their_values(built_site):
+def test_search_snippets_keep_labels_apart_from_their_values(built_site, handbook):
     """The search index flattens a step's facts: a label (承办, 审批, 工作内容) must not run into the
-    value before or after it, or a result reads 承办纪检监察室审批委厅领导."""
+    value before or after it, or a result reads 承办纪检监察室审批委厅领导. Each label ends with a
+    「：」 that is in the page for this (and for screen readers) but hidden on screen, so a result
+    reads 承办：纪检监察室 审批：委厅领导."""
     docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     steps = [doc for doc in docs if "#step-" in doc["location"]]
     assert steps
     for doc in steps:
         text = doc["text"].replace("\u200b", "")
-        assert re.search(r"(^|\s)承办 \S", text), doc["location"]
-        assert not re.search(r"\S(审批|工作内容) ", text), doc["location"]
+        assert re.search(r"(^|\s)承办：\S", text), doc["location"]
+        assert not re.search(r"\S(审批|工作内容)：", text), doc["location"]
+    step = handbook.procedure("clue-handling").steps[3]
+    text = next(doc["text"] for doc in steps if doc["location"] == f"procedures/clue-handling.html#{anchor(step)}")
+    text = text.replace("\u200b", "")
+    assert text.startswith(f"承办：{step.roles[0].name} 审批：{step.approved_by[0].name} 工作内容：")
+    assert f" 形成文书：{step.documents[0]} 时限：{step.time_limit.limit}" in text
+    role_page = (built_site / "roles" / "supervision-office.html").read_text(encoding="utf-8")
+    assert '<span class="hb-sep">：</span></dt><dd>' in role_page
 
 
 def test_the_not_found_page_speaks_chinese_and_leads_home(built_site):

@@ -129,6 +129,9 @@ class Output:
                        "its table of contents and search sections), an <hN id> in print"))
     cited: list = field(metadata=_help("citations recorded while rendering, in order (the site's page footer)"))
     cite: Callable[[tuple], tuple] = field(metadata=_help("cite(citations): records and returns them"))
+    label_end: markupsafe.Markup = field(metadata=_help(
+        "what closes a <dt> label: on the site a 「：」 hidden on screen, for screen readers and for search "
+        "snippets (承办：纪检监察室 rather than 承办 纪检监察室); nothing in print"))
 
     @classmethod
     def using(cls, handbook: m.Handbook, linker: Linker) -> Output:
@@ -146,7 +149,8 @@ class Output:
             cited.extend(citations)
             return citations
 
-        return cls(handbook, linker.medium, linker.link, linker.anchor, linker.asset, heading, cited, cite)
+        label_end = markupsafe.Markup('<span class="hb-sep">：</span>' if linker.medium == "site" else "")
+        return cls(handbook, linker.medium, linker.link, linker.anchor, linker.asset, heading, cited, cite, label_end)
 
     @classmethod
     def for_site(cls, handbook: m.Handbook, page_dir_depth: int = 0) -> Output:
