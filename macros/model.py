@@ -338,6 +338,12 @@ class Checklist(_Entity):
     def texts(self) -> tuple[str, ...]:
         return (self.purpose, *(item.text for item in self.items))
 
+    @property
+    def has_basis(self) -> bool:
+        """Whether some item is based on a procedure (or one of its steps) or a duty: the form's
+        依据 column, which would otherwise be empty from top to bottom."""
+        return any(item.procedure or item.duty for item in self.items)
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Term(_Entity):
