@@ -18,7 +18,7 @@ from macros.cli import PROJECT
 from macros.diff import ADDED, CHANGED, REMOVED, Change, changes_by_entry, diff_handbooks, format_changes
 from macros.resolve import load_handbook
 
-from .conftest import FIXTURES, copy_data
+from .conftest import FIXTURES, copy_data, poppler
 
 EDITIONS = FIXTURES / "editions"
 OLD, NEW = EDITIONS / "old" / "data", EDITIONS / "new" / "data"
@@ -163,7 +163,6 @@ def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_th
     The build starts from the PDFs of the session's build (the same data without an edition), so
     only the documents that print a change are laid out again."""
     import shutil
-    import subprocess
 
     from macros.cli import PROJECT, build_all
 
@@ -187,8 +186,7 @@ def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_th
     procedure_page = (site / "procedures" / "clue-handling.html").read_text(encoding="utf-8")
     assert "本版有修改" in procedure_page and limit_change in procedure_page
     assert "本版有修改" not in (site / "procedures" / "inquiry-letter.html").read_text(encoding="utf-8")
-    text = subprocess.run(["pdftotext", str(site / "pdf" / "handbook.pdf"), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    text = poppler("pdftotext", site / "pdf" / "handbook.pdf")
     assert "本版修订说明" in text and "十五个工作日内" in text
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.stage import pdf_pages
-from tests.conftest import poppler
+from tests.conftest import DOUBLED_PUNCTUATION, poppler
 
 
 @pytest.fixture(scope="module")
@@ -178,7 +178,7 @@ def test_every_checklist_is_an_a4_form(built_site, handbook):
         # a form on paper says which documents its short citations (s000 ...) name
         for citation in (*checklist.citations, *(c for item in checklist.items for c in item.citations)):
             assert squash(f"{citation.source.id}{citation.source.title}（{citation.source.file}）") in text
-        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        info = poppler("pdfinfo", path)
         assert "595.276 x 841.89" in info  # A4
 
 
@@ -348,8 +348,6 @@ def test_a_layout_process_that_dies_fails_the_build_with_advice(tmp_path, handbo
 
 
 def test_no_line_starts_with_closing_punctuation_and_none_is_doubled(built_site):
-    from tests.test_site import DOUBLED_PUNCTUATION
-
     offenders = []
     for path in sorted((built_site / "pdf").rglob("*.pdf")):
         lines = poppler("pdftotext", path, "-raw").splitlines()

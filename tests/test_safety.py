@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-
 import pytest
 
 from macros.cli import PROJECT, build_all
 
-from .conftest import FIXTURES, copy_data
+from .conftest import FIXTURES, copy_data, poppler
 
 HOSTILE = "</title><script>alert(1)</script>{{ 7*7 }}审理室"
 
@@ -42,8 +40,7 @@ def test_jinja_in_data_is_never_evaluated(hostile_site):
 
 
 def test_markup_in_data_is_text_in_the_pdf(hostile_site):
-    text = subprocess.run(["pdftotext", "-raw", str(hostile_site / "pdf" / "handbook.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+    text = poppler("pdftotext", hostile_site / "pdf" / "handbook.pdf", "-raw")
     assert HOSTILE in text.replace("\n", "")
 
 

@@ -15,6 +15,8 @@ from macros.model import UNASSIGNED_LABEL
 from macros.render import anchor
 from macros.render.pages import Build
 
+from .conftest import DOUBLED_PUNCTUATION
+
 
 class _Links(HTMLParser):
     def __init__(self):
@@ -52,10 +54,6 @@ def test_home_and_generated_pages_exist(built_site, handbook):
         assert (built_site / "roles" / f"{role.id}.html").exists()
     for checklist in handbook.checklists:
         assert (built_site / "checklists" / f"{checklist.id}.html").exists()
-
-
-# Two marks of punctuation in a row where Chinese writes one: 「。；」 came from joining sentences with 「；」.
-DOUBLED_PUNCTUATION = re.compile("[。！？；，：、][。；，、]")
 
 
 def test_no_page_doubles_its_punctuation(built_site):
