@@ -18,12 +18,15 @@ text; tests/test_yaml_reading.py compares the two on the data and on thousands o
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
 # Characters that only PyYAML is trusted with: tabs, a carriage return on its own and the other
 # line breaks YAML knows (NEL, LS, PS), a byte order mark, and what YAML does not allow at all.
-_OUTSIDE = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+# (Named as the few ranges they are: the complement, written as its wide ranges, takes ten times
+# as long to compile, on every start.)
+_OUTSIDE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]")
 # One line: its indentation, the dash of a list item, a plain key with its colon, and the rest.
 _LINE = re.compile(r"^( *)(-(?: +|$))?(?:([A-Za-z_][A-Za-z0-9_-]*):(?: +|$))?(.*)$", re.MULTILINE)
 _SINGLE_QUOTED = re.compile(r"'((?:[^']|'')*)'")
@@ -39,6 +42,7 @@ _RESOLVERS = yaml.SafeLoader.yaml_implicit_resolvers
 _CONSTRUCTOR = yaml.SafeLoader("")
 # The first characters of the plain scalars PyYAML might read as something other than text.
 _RESOLVED_FIRST = frozenset(_RESOLVERS)
+_UNRESOLVED = object()
 
 
 class _NotPlain(Exception):
@@ -54,26 +58,25 @@ def read(text: str, max_nodes: int) -> dict | None:
     if _OUTSIDE.search(text):
         return None
     reader = _Reader(text)
-    if reader.significant() < 0:
-        return None
     try:
-        value = reader.mapping(0, {})
+        value = reader.document()
     except _NotPlain:
         return None
-    if reader.nodes > max_nodes:
-        return None
+    if not value or reader.nodes > max_nodes:
+        return None  # no key at all (an empty file), or too many nodes
     return value
 
 
 class _Reader:
-    """Reads a document line by line; `next` is the index of the first line not yet read."""
+    """Reads a document line by line; `next` is the index of the first line not yet read, for the
+    scalars that take more than their own line."""
 
     def __init__(self, text: str):
         self.text = text
         self.tokens = _LINE.findall(text)  # one per line
         self.count = len(self.tokens)
         self.next = 0
-        self.nodes = 1  # the document's own mapping
+        self.nodes = 1  # the document's own mapping; document() adds the block nodes it reads
         self._lines: list[str] | None = None
         self.text_keys: set[str] = set()  # keys PyYAML reads as text (a file uses a few dozen)
 
@@ -83,47 +86,104 @@ class _Reader:
             self._lines = self.text.split("\n")
         return self._lines[index]
 
-    def significant(self) -> int:
-        """The index of the next line that is neither blank nor a comment, or -1 at the end."""
-        tokens = self.tokens
-        index = self.next
-        while index < self.count:
-            _, dash, key, rest = tokens[index]
-            if dash or key or (rest and rest[0] != "#"):
-                self.next = index
-                return index
+    def document(self) -> dict:
+        """The top-level mapping. One pass over the lines, with the block collections that are
+        still open on a stack: a line standing less deep than the innermost one closes it, and
+        a key or dash with nothing after it opens a collection on the next line, or means null.
+
+        This is the loop every line of every file goes through, so the common lines (a key or a
+        dash with a one-line plain scalar) are handled here without a call; everything rarer is
+        a method of its own."""
+        tokens, count, text_keys = self.tokens, self.count, self.text_keys
+        resolved: dict[str, object] = {}
+        nodes = 0
+        root: dict = {}
+        open_blocks: list[tuple[int, Any, bool]] = []  # the enclosing ones, outermost first
+        # The innermost open collection, the column its lines stand at, and whether it is a list
+        # written at its key's own indentation (closed by the next line there without a dash).
+        block: Any = root
+        indent, indentless = 0, False
+        # A key or dash with no value on its line: where the value goes, and the owner's column.
+        waiting: Any = None
+        target: Any = None
+        slot: object = None
+        owner_indent = 0
+        under_key = False
+        index = 0
+        while index < count:
+            spaces, dash, key, rest = tokens[index]
             index += 1
-        self.next = index
-        return -1
-
-    def mapping(self, indent: int, result: dict) -> dict:
-        """The rest of a block mapping whose keys stand at `indent` (the caller counted its node)."""
-        while (line := self.next_line(indent)) is not None:
-            _, dash, key, rest = line
-            if dash or not key:
+            if not (dash or key or (rest and rest[0] != "#")):
+                continue  # blank, or a comment
+            depth = len(spaces)
+            if waiting is not None:
+                if depth > owner_indent or (under_key and dash and depth == owner_indent):
+                    if not (dash or key):
+                        raise _NotPlain  # a scalar on the line below its key
+                    opened: Any = [] if dash else {}
+                    waiting[slot] = opened
+                    open_blocks.append((indent, block, indentless))
+                    indent, block, indentless = depth, opened, depth == owner_indent
+                waiting = None  # otherwise the value stays null
+            while depth < indent or (indentless and depth == indent and not dash):
+                indent, block, indentless = open_blocks.pop()
+            if depth != indent:
+                raise _NotPlain  # deeper than the lines of its block
+            if dash:
+                if block.__class__ is not list:
+                    raise _NotPlain
+                nodes += 1
+                if key:
+                    item: dict = {}
+                    block.append(item)
+                    open_blocks.append((indent, block, indentless))
+                    indent, block, indentless = depth + len(dash), item, False
+                else:
+                    target, slot, column = block, len(block), depth
+                    block.append(None)
+            elif not key or block.__class__ is not dict:
                 raise _NotPlain
-            self.next += 1
-            self.entry(result, key, rest, indent)
-        return result
-
-    def next_line(self, indent: int) -> tuple[str, str, str, str] | None:
-        """The next line that is neither blank nor a comment, or None where a block whose lines
-        stand at `indent` ends (at a line standing less deep, or the end of the text)."""
-        index = self.significant()
-        if index < 0:
-            return None
-        line = self.tokens[index]
-        if len(line[0]) < indent:
-            return None
-        if len(line[0]) > indent:
-            raise _NotPlain
-        return line
-
-    def entry(self, result: dict, key: str, rest: str, indent: int) -> None:
-        if key in result or (key not in self.text_keys and not self.is_text_key(key)):
-            raise _NotPlain  # a duplicate, or a key PyYAML reads as true, false or null
-        self.nodes += 1
-        result[key] = self.value(rest, indent, under_key=True)
+            if key:
+                if key in block or (key not in text_keys and not self.is_text_key(key)):
+                    raise _NotPlain  # a duplicate, or a key PyYAML reads as true, false or null
+                nodes += 2
+                block[key] = None
+                target, slot, column = block, key, indent
+            if not rest or rest[0] == "#":
+                waiting, owner_indent, under_key = target, column, bool(key)
+                continue
+            if rest[0] in _INDICATORS:
+                self.next = index
+                target[slot] = self.scalar(rest, column)
+                index = self.next
+                continue
+            # a plain scalar, perhaps continued on the lines below (unless a comment ends its line)
+            # ("#" and ":" are rare in the data's text, and finding one character is quicker)
+            comment = rest.find(" #") if "#" in rest else -1
+            if comment >= 0:
+                text = _plain_line(rest[:comment])
+            else:
+                if rest[-1] == " ":
+                    rest = rest.rstrip(" ")
+                if ":" in rest and (": " in rest or rest[-1] == ":"):
+                    raise _NotPlain  # a colon that would make it a key: an error in a value
+                text = rest
+                if index < count:
+                    following = tokens[index]
+                    if len(following[0]) > column or not (following[1] or following[2] or following[3]):
+                        self.next = index
+                        text = self.continued(text, column)
+                        index = self.next
+            if text[0] in _RESOLVED_FIRST:
+                # ids and names recur throughout a file; PyYAML's resolvers decide each text once
+                value = resolved.get(text, _UNRESOLVED)
+                if value is _UNRESOLVED:
+                    value = resolved[text] = _typed(text)
+                target[slot] = value
+            else:
+                target[slot] = text
+        self.nodes += nodes
+        return root
 
     def is_text_key(self, key: str) -> bool:
         if _typed(key) is not key:
@@ -131,34 +191,9 @@ class _Reader:
         self.text_keys.add(key)
         return True
 
-    def sequence(self, indent: int, *, indentless: bool = False) -> list:
-        """A block list whose dashes stand at `indent` (under its key's own indentation: indentless)."""
-        result = []
-        while (line := self.next_line(indent)) is not None:
-            _, dash, key, rest = line
-            if not dash:
-                if indentless:
-                    return result  # the next key of the mapping the list belongs to
-                raise _NotPlain
-            self.next += 1
-            if not key:
-                result.append(self.value(rest, indent))
-                continue
-            column = indent + len(dash)
-            self.nodes += 1
-            item: dict = {}
-            self.entry(item, key, rest, column)
-            result.append(self.mapping(column, item))
-        return result
-
-    def value(self, rest: str, indent: int, *, under_key: bool = False) -> object:
-        """The value written after a key or a dash at `indent` (rest: the text after it)."""
-        self.nodes += 1
-        if not rest or rest[0] == "#":
-            return self.nested(indent, under_key)
+    def scalar(self, rest: str, indent: int) -> object:
+        """A value that starts with an indicator, after a key or dash at `indent`."""
         first = rest[0]
-        if first not in _INDICATORS:
-            return self.plain(rest, indent)
         if first in "[{":
             return self.flow(rest)
         if first == '"':
@@ -168,33 +203,6 @@ class _Reader:
         if first in "|>":
             return self.block_scalar(rest, indent)
         raise _NotPlain
-
-    def nested(self, indent: int, under_key: bool) -> object:
-        """The block collection under a key or dash at `indent`, or null when there is none."""
-        index = self.significant()
-        if index < 0:
-            return None
-        spaces, dash, key, _ = self.tokens[index]
-        if len(spaces) <= indent:
-            if under_key and dash and len(spaces) == indent:
-                return self.sequence(indent, indentless=True)
-            return None
-        if dash:
-            return self.sequence(len(spaces))
-        if not key:
-            raise _NotPlain  # a scalar on the line below its key
-        return self.mapping(len(spaces), {})
-
-    def plain(self, rest: str, indent: int) -> object:
-        """A plain scalar, continued on the lines below that stand deeper than `indent` (unless a
-        comment ends its first line)."""
-        comment = rest.find(" #")
-        text = _plain_line(rest if comment < 0 else rest[:comment])
-        if comment < 0 and self.next < self.count:
-            spaces, dash, key, following = self.tokens[self.next]
-            if len(spaces) > indent or not (dash or key or following):  # deeper, or blank
-                text = self.continued(text, indent)
-        return _typed(text) if text[0] in _RESOLVED_FIRST else text
 
     def continued(self, text: str, indent: int) -> str:
         """A plain scalar's first line with the lines that continue it."""

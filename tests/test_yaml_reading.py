@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 
 import pytest
+import yaml
 
 from bench.generate import generate
 from macros import load, plain_yaml
@@ -98,6 +99,18 @@ def test_the_plain_subset_is_read_fast_and_means_the_same(text):
 @pytest.mark.parametrize("text", LEFT_TO_PYYAML.values(), ids=LEFT_TO_PYYAML.keys())
 def test_the_rest_of_yaml_is_left_to_pyyaml(text):
     assert plain_yaml.read(text, load.MAX_NODES) is None
+
+
+def test_every_character_pyyaml_treats_specially_is_left_to_it():
+    """Over all of Unicode: the fast reader steps aside for each character PyYAML refuses, and for
+    those it reads as something besides text (a tab, the line breaks other than LF, a byte order
+    mark); any other character it reads itself."""
+    special = {"\t", "\r", "\x85", "\u2028", "\u2029", "\ufeff"}
+    refused_by_pyyaml = yaml.reader.Reader.NON_PRINTABLE
+    for code in range(0x110000):
+        char = chr(code)
+        expected = char in special or refused_by_pyyaml.match(char) is not None
+        assert (plain_yaml._OUTSIDE.match(char) is not None) == expected, hex(code)
 
 
 def test_a_file_over_the_node_limit_is_left_to_pyyaml():
