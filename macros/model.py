@@ -7,7 +7,7 @@ Renderers receive these objects and never look anything up by id. Back-reference
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from functools import cached_property
 from types import MappingProxyType
 
@@ -32,6 +32,38 @@ class _Entity:
     def __repr__(self) -> str:
         key = getattr(self, "id", None) or getattr(self, "title", "")
         return f"{type(self).__name__}({key!r})"
+
+
+def _entity(cls: type) -> type:
+    """A frozen dataclass (compared by identity, with _Entity's short repr) whose __init__ fills the
+    new instance's dict directly. The __init__ a frozen dataclass gets sets each field through
+    object.__setattr__, three times as slow: creating the objects took a quarter of resolving
+    (measured on 100x data). The instances are as frozen as before: setting or deleting a field
+    raises FrozenInstanceError."""
+    cls = dataclass(frozen=True, eq=False, repr=False)(cls)
+    cls.__init__ = _dict_filling_init(cls)
+    return cls
+
+
+def _dict_filling_init(cls: type):
+    """The same __init__ as the dataclass's own (same parameters, same defaults), compiled from
+    the field names, as dataclasses compiles its own."""
+    params, stores, defaults = [], [], {}
+    for item in fields(cls):
+        if item.default_factory is not MISSING or not item.init:
+            raise TypeError(f"{cls.__name__}.{item.name}: an entity's fields are plain values with plain defaults")
+        if item.default is MISSING:
+            params.append(item.name)
+        else:
+            defaults[f"_default_{item.name}"] = item.default
+            params.append(f"{item.name}=_default_{item.name}")
+        stores.append(f" fields[{item.name!r}] = {item.name}\n")
+    source = f"def __init__(self, {', '.join(params)}):\n fields = self.__dict__\n{''.join(stores)}"
+    namespace: dict = {}
+    exec(source, defaults, namespace)  # noqa: S102 (the source holds nothing but the field names)
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    return init
 
 
 def quoted(text: str) -> str:
@@ -67,7 +99,7 @@ PROCEDURE_SYSTEM_LABELS = MappingProxyType({
 })
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Section(_Entity):
     id: str
     heading: str
@@ -75,7 +107,7 @@ class Section(_Entity):
     source: Source = field(repr=False, default=None)  # type: ignore[assignment]
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Source(_Entity):
     noun = "来源"
     id: str
@@ -99,7 +131,7 @@ class Source(_Entity):
         return found.group() if found else None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Citation(_Entity):
     source: Source
     section: Section
@@ -118,7 +150,7 @@ def cited_sources(*citation_lists: tuple[Citation, ...]) -> tuple[Source, ...]:
     return tuple(seen.values())
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Role(_Entity):
     noun = "角色"
     id: str
@@ -155,7 +187,7 @@ class Role(_Entity):
         return (self.summary or "",)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Duty(_Entity):
     noun = "职责"
     id: str
@@ -171,7 +203,7 @@ class Duty(_Entity):
         return (self.title, self.detail or "")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class TimeLimit(_Entity):
     limit: str
     counts_from: str | None
@@ -200,13 +232,13 @@ class TimeLimit(_Entity):
         return "；".join(parts)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Transition(_Entity):
     step: Step
     when: str | None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Step(_Entity):
     noun = "步骤"
     id: str
@@ -266,7 +298,7 @@ class Step(_Entity):
         return (self.title, self.action, *self.notes, self.condition or "")
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Procedure(_Entity):
     noun = "程序"
     id: str
@@ -307,7 +339,7 @@ class Procedure(_Entity):
         return (self.summary, self.trigger or "", *self.notes, *(t for step in self.steps for t in step.texts))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class ChecklistItem(_Entity):
     noun = "清单条目"
     id: str
@@ -321,7 +353,7 @@ class ChecklistItem(_Entity):
 
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Checklist(_Entity):
     noun = "清单"
     id: str
@@ -345,7 +377,7 @@ class Checklist(_Entity):
         return any(item.procedure or item.duty for item in self.items)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Term(_Entity):
     noun = "术语"
     id: str
@@ -373,7 +405,7 @@ TOPIC_CATEGORY_LABELS = MappingProxyType({
 })
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class TopicItem(_Entity):
     name: str
     detail: str | None
@@ -383,7 +415,7 @@ class TopicItem(_Entity):
         return self.name
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Topic(_Entity):
     noun = "要点"
     id: str
@@ -413,7 +445,7 @@ class Topic(_Entity):
         return (self.name, self.summary or "", *(f"{i.name}{i.detail or ''}" for i in self.items))
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Mention(_Entity):
     """A place that names an entry: a topic's item or summary (item None), or a term's definition."""
 
@@ -429,7 +461,7 @@ class Mention(_Entity):
         return f"{self.item.name}：{self.item.detail}" if self.item.detail else self.item.name
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Course(_Entity):
     noun = "课程"
     id: str
@@ -451,7 +483,7 @@ def review_overdue(review_by: str | None, edition_date: str | None) -> bool:
     return bool(review_by and edition_date and review_by < edition_date)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Review(_Entity):
     """Who keeps an entry up to date and by when it is to be checked again."""
 
@@ -461,7 +493,7 @@ class Review(_Entity):
     overdue: bool  # review_overdue()
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Info(_Entity):
     title: str
     subtitle: str | None
@@ -471,7 +503,7 @@ class Info(_Entity):
     previous_edition: str | None = None
 
 
-@dataclass(frozen=True, eq=False, repr=False)
+@_entity
 class Handbook(_Entity):
     """Everything the renderers need, resolved and checked."""
 

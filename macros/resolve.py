@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -109,9 +109,9 @@ class _Entry:
         return self.file.path, line, column
 
 
-def _set(obj: object, name: str, value: object) -> None:
-    """Fill a field of a frozen object while the handbook is being assembled."""
-    object.__setattr__(obj, name, value)
+# Fills a field of a frozen object while the handbook is being assembled (the builtin itself, not a
+# function calling it: it runs a hundred thousand times on large data).
+_set = object.__setattr__
 
 
 class _Resolver:
@@ -150,9 +150,15 @@ class _Resolver:
                          did_you_mean(wanted, known))
         return found
 
-    def refs(self, kind: str, wanted: Iterable[str], entry: _Entry, path: tuple, context: str) -> tuple:
-        found = (self.ref(kind, one, entry, (*path, i), context) for i, one in enumerate(wanted))
-        return tuple(obj for obj in found if obj is not None)
+    def refs(self, kind: str, wanted: list[str], entry: _Entry, path: tuple, context: str) -> tuple:
+        """The objects a list of references names, in order, without those that name nothing."""
+        objects = self.objects[kind]
+        found = tuple([obj for one in wanted if (obj := objects.get(one)) is not None])
+        self.references[kind].update(wanted)
+        if len(found) < len(wanted):
+            for i, one in enumerate(wanted):
+                self.ref(kind, one, entry, (*path, i), context)  # reports each that names nothing
+        return found
 
     # -- the pass ---------------------------------------------------------------
 
@@ -240,27 +246,28 @@ class _Resolver:
             _set(source, "sections", tuple(sections))
 
     def citation_resolver(self) -> Callable[[list[s.Cite], _Entry, tuple], tuple[m.Citation, ...]]:
-        sections = {
-            source.id: {section.id: section for section in source.sections}
+        # One Citation per section, shared by every entry that cites it (they are immutable).
+        citations = {
+            source.id: {section.id: m.Citation(source, section) for section in source.sections}
             for source in self.objects["sources"].values()
         }
 
         def resolve(cites: list[s.Cite], entry: _Entry, path: tuple = ()) -> tuple[m.Citation, ...]:
             result = []
             for index, cite in enumerate(cites):
-                where = (*path, "cite", index)
                 self.cited_sections.add((cite.source, cite.section))
-                source = self.ref("sources", cite.source, entry, (*where, "source"), "出处")
-                if source is None:
-                    continue
-                section = sections[source.id].get(cite.section)
-                if section is None:
-                    self.problem(entry.at(*where, "section"),
-                                 f"出处引用的章节 '{cite.section}' 不在来源 '{source.id}' 的章节目录中。",
-                                 did_you_mean(cite.section, sections[source.id])
-                                 or f"先在 sources.yaml 中为 {source.id} 补上这一章节。")
-                    continue
-                result.append(m.Citation(source, section))
+                self.references["sources"].add(cite.source)
+                sections = citations.get(cite.source)
+                found = sections.get(cite.section) if sections is not None else None
+                if found is not None:
+                    result.append(found)
+                elif sections is not None:
+                    self.problem(entry.at(*path, "cite", index, "section"),
+                                 f"出处引用的章节 '{cite.section}' 不在来源 '{cite.source}' 的章节目录中。",
+                                 did_you_mean(cite.section, sections)
+                                 or f"先在 sources.yaml 中为 {cite.source} 补上这一章节。")
+                elif self.check_references:  # (a file checked alone names sources in others)
+                    self.ref("sources", cite.source, entry, (*path, "cite", index, "source"), "出处")
             return tuple(result)
 
         return resolve

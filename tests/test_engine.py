@@ -141,3 +141,29 @@ def _all_entries(handbook):
         yield from getattr(handbook, kind)
     for procedure in handbook.procedures:
         yield from procedure.steps
+
+
+def _entity_classes() -> list[type]:
+    from macros import model
+
+    return [cls for cls in vars(model).values()
+            if isinstance(cls, type) and issubclass(cls, model._Entity) and dataclasses.is_dataclass(cls)]
+
+
+@pytest.mark.parametrize("cls", _entity_classes(), ids=lambda cls: cls.__name__)
+def test_an_entity_is_made_as_its_fields_say_and_stays_frozen(cls):
+    """The model's faster __init__ (model._entity) takes the fields in order with their defaults,
+    sets every one, and leaves the object as frozen as a frozen dataclass."""
+    import inspect
+
+    fields = dataclasses.fields(cls)
+    parameters = list(inspect.signature(cls).parameters.values())
+    assert [(p.name, p.default) for p in parameters] == [
+        (f.name, inspect.Parameter.empty if f.default is dataclasses.MISSING else f.default) for f in fields]
+    values = {f.name: object() for f in fields}
+    made = cls(**values)
+    assert all(getattr(made, name) is value for name, value in values.items())
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(made, fields[0].name, None)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delattr(made, fields[0].name)
