@@ -129,7 +129,9 @@ class FolderFacts:
         def found_in(share: Sequence[FileFacts]) -> list[frozenset[str]]:
             return [frozenset(find(facts.prose.decode())) for facts in share]
 
-        found = shared_out(found_in, stale, sizes, PARALLEL_ABOVE)
+        # One share per processor: each share builds its own table of windows seen (see words.py),
+        # and a fork of this process, now holding every file's facts, costs more than one for reading.
+        found = shared_out(found_in, stale, sizes, PARALLEL_ABOVE, shares_per_processor=1)
         for facts, words_found in zip(stale, found, strict=True):
             facts.mentions = (digest, words_found)
         self.mentioned = {word for facts in self.files for word in facts.mentions[1]}

@@ -22,30 +22,28 @@ def available_processors() -> int:
 
 
 def shared_out(work: Callable[[Sequence[Item]], list[Result]], items: Sequence[Item], sizes: Sequence[int],
-               threshold: int) -> list[Result]:
+               threshold: int, shares_per_processor: int = 2) -> list[Result]:
     """work(items), shared out among forked copies of this process, one running per processor,
     when the items' size is above threshold.
 
     A copy starts with every input already in its memory, so nothing is sent to it; only its
     results come back, through a pipe, read as they come while the others still work. The items
     are cut into a few shares per processor, of about equal size, and a copy is started for the
-    next share whenever one ends: a processor slowed by other work then simply does fewer. A copy
-    leaves without freeing what it made, which for millions of small objects takes a while. Should
-    a copy fail, its share is done here after all. Not with threads running (a fork copies their
-    locks in whatever state they are), which a command-line check never has.
+    next share whenever one ends: a processor slowed by other work then simply does fewer. More
+    shares balance the processors better; each costs a fork and a copy of every page it writes
+    to (two a processor measured quicker than four). A copy leaves without freeing what it made,
+    which for millions of small objects takes a while. Should a copy fail, its share is done here
+    after all. Not with threads running (a fork copies their locks in whatever state they are),
+    which a command-line check never has.
     """
     count = min(available_processors(), len(items))
     if count < 2 or sum(sizes) < threshold or threading.active_count() > 1:
         return work(items)
-    bounds = _bounds_by_size(sizes, count * SHARES_PER_PROCESSOR)
+    bounds = _bounds_by_size(sizes, count * shares_per_processor)
     shares = [items[start:end] for start, end in zip(bounds, bounds[1:], strict=False) if start < end]
     sent = _sent_by_copies(work, shares, count)
     return [result for share, results in zip(shares, sent, strict=True)
             for result in (work(share) if results is None else results)]
-
-
-# Shares per processor: more balance the processors better, each costs a fork.
-SHARES_PER_PROCESSOR = 4
 
 
 def _sent_by_copies(work: Callable[[Sequence[Item]], list[Result]], shares: list[Sequence[Item]],
