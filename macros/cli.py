@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 import gc
-import shutil
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -139,6 +137,9 @@ def write_schema(target: Path) -> int:
 def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
     """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
     jobs: how many PDFs are laid out at once (default: one per processor)."""
+    import shutil
+    import tempfile
+
     from .bundle import write_offline_zip
     from .pdf import build_pdfs
     from .pdf_cache import PdfCache

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -49,22 +48,3 @@ def did_you_mean(wrong: str, candidates: Iterable[str]) -> str:
 
     matches = difflib.get_close_matches(wrong, sorted(set(candidates)), n=1, cutoff=0.6)
     return f"你是不是想写 '{matches[0]}'？" if matches else ""
-
-
-class LogCollector(logging.Handler):
-    """Collects warnings a library logs during one stage, so the stage can fail on them."""
-
-    def __init__(self, logger_name: str):
-        super().__init__(logging.WARNING)
-        self.logger = logging.getLogger(logger_name)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-    def __enter__(self) -> LogCollector:
-        self.logger.addHandler(self)
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self.logger.removeHandler(self)

@@ -13,7 +13,8 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import model as m
-from .errors import BuildError, LogCollector
+from .errors import BuildError
+from .logs import LogCollector
 from .pdf_cache import PdfCache
 from .processors import available_processors
 from .render import Output, PrintLinker, cjk_number

@@ -18,7 +18,8 @@ from mkdocs.utils.yaml import yaml_load
 
 from . import model as m
 from .diff import EDITION_CHANGES_TITLE
-from .errors import BuildError, LogCollector
+from .errors import BuildError
+from .logs import LogCollector
 from .render.pages import Build
 from .search import jieba_taught, query_data_script
 from .site_macros import BUILD_KEY
