@@ -115,7 +115,9 @@ class _Reader:
         while index < count:
             spaces, dash, key, rest = tokens[index]
             index += 1
-            if not (dash or key or (rest and rest[0] != "#")):
+            # (taken once: indexing a string that is not Latin-1 makes a new one-character string)
+            first = rest[0] if rest else ""
+            if not (dash or key or (first and first != "#")):
                 continue  # blank, or a comment
             depth = len(spaces)
             if waiting is not None:
@@ -151,10 +153,10 @@ class _Reader:
                 nodes += 2
                 block[key] = None
                 target, slot, column = block, key, indent
-            if not rest or rest[0] == "#":
+            if not first or first == "#":
                 waiting, owner_indent, under_key = target, column, bool(key)
                 continue
-            if rest[0] in _INDICATORS:
+            if first in _INDICATORS:
                 self.next = index
                 target[slot] = self.scalar(rest, column)
                 index = self.next
@@ -172,7 +174,8 @@ class _Reader:
                         self.next = index
                         text = self.continued(text, column)
                         index = self.next
-            if text[0] in _RESOLVED_FIRST:
+            # (the text's first character: a line's rest never begins with a space, and is stripped on the right only)
+            if first in _RESOLVED_FIRST:
                 # ids and names recur throughout a file; PyYAML's resolvers decide each text once
                 value = resolved.get(text, _UNRESOLVED)
                 if value is _UNRESOLVED:
