@@ -121,6 +121,24 @@ def alias_bomb_seconds() -> float:
     return time.process_time() - started
 
 
+# A fixed amount of pure-Python work that runs no code of this project: how fast the machine is
+# while the checks are timed. Its speed swings by a quarter within an hour, so seconds from two runs
+# compare only through this.
+REFERENCE_YAML = "".join(f"- id: entry-{i}\n  name: 条目{i}\n  items: [a, b, {i}]\n" for i in range(300))
+
+
+def reference_seconds(repeat: int = 3) -> float:
+    """CPU time of PyYAML's pure-Python loader on a fixed text, best of `repeat`."""
+    import yaml
+
+    times = []
+    for _ in range(repeat):
+        started = time.process_time()
+        yaml.load(REFERENCE_YAML, Loader=yaml.SafeLoader)  # noqa: S506 (the safe loader)
+        times.append(time.process_time() - started)
+    return min(times)
+
+
 def data_size(data: Path) -> dict:
     from macros.resolve import load_handbook
 
@@ -387,7 +405,9 @@ def main() -> None:
         out = work / f"out-{factor}x"
         out.mkdir()
         progress(f"{factor}× check")
+        reference_before = reference_seconds()
         rows[factor] = {"size": data_size(data), "check": check_seconds(data), "warm": warm_check_seconds(data, out)}
+        rows[factor]["reference"] = (reference_before, reference_seconds())
         if factor == 100:
             progress("100× check：快速读取与只用 PyYAML")
             rows[factor]["yaml-rounds"] = rounds_of(partial(cold_check, data), partial(cold_check, data, pyyaml_only=True))
@@ -415,6 +435,10 @@ def main() -> None:
         first, latencies = search_timings(site)
         reader[factor] = (page_weights(site), gz(site / "search" / "search_index.json"), first, latencies)
     other = ["## 其他", "", f"- 别名炸弹被拒绝用时（CPU）：{alias_bomb_seconds() * 1000:.0f} ms",
+             "- 机器快慢参照（不运行本项目代码的固定工作量：PyYAML 的纯 Python 读取器读一份固定文本，CPU 时间三次取最短；"
+             "机器越慢越大）：测 check 之前 / 之后 "
+             + "；".join(f"{factor}× {before * 1000:.0f} / {after * 1000:.0f} ms"
+                        for factor, (before, after) in ((f, rows[f]["reference"]) for f in (1, 10, 100))),
              f"- 机器：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}"]
     sections = [goals(rows, reader, pdf_rounds), scale_table(rows), yaml_reader_table(rows[100]["yaml-rounds"]),
                 overhead_table(rows), pdf_table(pdf_rounds),
