@@ -19,11 +19,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import load
+from .collector import collector_paused
 from .errors import HandbookError
 from .model import RECORD_FORM_SUFFIX
 from .parse_cache import Contents, ParseCache
 from .processors import shared_out
-from .resolve import KIND_NAMES, collector_paused, load_handbook, resolve_alone
+from .resolve import KIND_NAMES, load_handbook, resolve_alone
 from .shape import check_shape
 from .words import word_finder
 

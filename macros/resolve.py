@@ -6,9 +6,7 @@ All problems are gathered in one pass; the Handbook is returned only when there 
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -16,6 +14,7 @@ from typing import Any
 
 from . import model as m
 from . import schema as s
+from .collector import collector_paused
 from .errors import DataError, Problem, did_you_mean
 from .load import LoadedFile, NodePath, load_folder
 from .parse_cache import ParseCache
@@ -37,20 +36,6 @@ def load_handbook(data_dir: Path, display_root: Path | None = None, cache_dir: P
     """
     with collector_paused():
         return _load_handbook(data_dir, display_root, ParseCache(cache_dir) if cache_dir is not None else None)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Loading makes millions of short-lived, acyclic objects (nodes, marks, values) that reference
-    counting frees; the cyclic collector would only scan them again and again (nearly half of
-    `check` on large data)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache | None) -> m.Handbook:
