@@ -139,6 +139,15 @@ def reference_seconds(repeat: int = 3) -> float:
     return min(times)
 
 
+def reference_line(rows: dict) -> str:
+    figures = []
+    for factor, row in rows.items():
+        before, after = row["reference"]
+        figures.append(f"{factor}× {before * 1000:.0f} / {after * 1000:.0f} ms")
+    return ("- 机器快慢参照（不运行本项目代码的固定工作量：PyYAML 的纯 Python 读取器读一份固定文本，CPU 时间三次取最短；"
+            "机器越慢越大）：测 check 之前 / 之后 " + "；".join(figures))
+
+
 def data_size(data: Path) -> dict:
     from macros.resolve import load_handbook
 
@@ -435,10 +444,7 @@ def main() -> None:
         first, latencies = search_timings(site)
         reader[factor] = (page_weights(site), gz(site / "search" / "search_index.json"), first, latencies)
     other = ["## 其他", "", f"- 别名炸弹被拒绝用时（CPU）：{alias_bomb_seconds() * 1000:.0f} ms",
-             "- 机器快慢参照（不运行本项目代码的固定工作量：PyYAML 的纯 Python 读取器读一份固定文本，CPU 时间三次取最短；"
-             "机器越慢越大）：测 check 之前 / 之后 "
-             + "；".join(f"{factor}× {before * 1000:.0f} / {after * 1000:.0f} ms"
-                        for factor, (before, after) in ((f, rows[f]["reference"]) for f in (1, 10, 100))),
+             reference_line(rows),
              f"- 机器：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}"]
     sections = [goals(rows, reader, pdf_rounds), scale_table(rows), yaml_reader_table(rows[100]["yaml-rounds"]),
                 overhead_table(rows), pdf_table(pdf_rounds),
