@@ -64,9 +64,9 @@ def main(argv: list[str] | None = None) -> int:
 def check(data_dir: Path, cache_dir: Path | None = None) -> int:
     """Validate the data and print the quality report; files checked before are judged from their
     kept facts (facts.py), so an edit of one file reads that file only."""
-    # Importing the engine makes a few hundred thousand objects that live as long as the process
-    # (modules, pydantic's validators): made with the collector paused, then frozen out of its scans
-    # (a warm `check` of 100x data 0.98x, measured; it spends more than half its time importing).
+    # What check imports lives as long as the process: made with the collector paused, then frozen
+    # out of its scans. (The validating engine, pydantic and the schema, is imported later and only
+    # when a file must be read, mostly by a forked copy: see facts.check_folder.)
     with collector_paused():
         from .facts import KINDS, check_folder
         from .quality import quality_report

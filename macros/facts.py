@@ -14,18 +14,16 @@ editor's messages always come from one place (resolve.py), with every line and h
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import load
 from .collector import collector_paused
 from .errors import HandbookError
-from .model import RECORD_FORM_SUFFIX
+from .model import KIND_NAMES, RECORD_FORM_SUFFIX
 from .parse_cache import Contents, ParseCache
-from .processors import shared_out
-from .resolve import KIND_NAMES, load_handbook, resolve_alone
-from .shape import check_shape
+from .processors import Helper, shared_out
 from .words import word_finder
 
 KINDS = tuple(KIND_NAMES)  # in the order the handbook lists them
@@ -62,7 +60,7 @@ class FileFacts:
 
 
 FACTS = Contents(".facts", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "resolve.py", "model.py", "facts.py", "words.py",
-                            "parse_cache.py"), FileFacts)
+                            "parse_cache.py"), "facts.FileFacts")
 
 
 class UnsoundCheck(HandbookError):
@@ -146,7 +144,11 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
     """
     cache = ParseCache(cache_dir, FACTS) if cache_dir is not None else None
     with collector_paused():
-        folder = _folder_facts(data_dir, display_root, cache)
+        # With a cache, most files have kept facts, and the few that have none are read by a copy
+        # forked now: importing what reads and validates a file (pydantic and the schema) takes
+        # longer than finding which files changed and loading the others' facts, done here meanwhile.
+        helper = Helper.start(_ready_to_read) if cache is not None else None
+        folder = _folder_facts(data_dir, display_root, cache, helper)
     if folder is None or not folder.consistent():
         _report_problems(data_dir, display_root, cache_dir)
     kept = [facts.mentions for facts in folder.files]
@@ -159,20 +161,32 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
     return folder
 
 
-def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache | None) -> FolderFacts | None:
-    """Every file's facts, or None when a file has a problem of its own."""
+def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache | None,
+                  helper: Helper | None = None) -> FolderFacts | None:
+    """Every file's facts, or None when a file has a problem of its own. The files without an
+    entry in the cache are read by the helper, when there is one and they are few."""
     folder = FolderFacts()
     shown_names = []
     for path, shown in load.data_files(data_dir, display_root):
-        raw = path.read_bytes()
-        facts = cache.get(raw) if cache is not None else None
-        folder.sources.append(raw)
-        folder.cached.append(facts is not None)
-        folder.files.append(facts)
+        folder.sources.append(path.read_bytes())
         shown_names.append(shown)
-    missing = [index for index, facts in enumerate(folder.files) if facts is None]
-    made = _facts_of_each([(folder.sources[index], shown_names[index]) for index in missing])
-    for index, facts in zip(missing, made, strict=True):
+    names = [cache.name(raw) if cache is not None else "" for raw in folder.sources]
+    unheld = [index for index, name in enumerate(names) if cache is None or not cache.holds(name)]
+    to_read = [(folder.sources[index], shown_names[index]) for index in unheld]
+    if helper is not None and (not to_read or sum(len(raw) for raw, _ in to_read) > PARALLEL_ABOVE):
+        helper.stop()  # nothing to read, or enough to share out among all processors
+        helper = None
+    if helper is not None:
+        helper.send(to_read)
+    folder.files = [None if cache is None or index in unheld else cache.read(names[index])
+                    for index in range(len(names))]
+    folder.cached = [facts is not None for facts in folder.files]
+    made = helper.result() if helper is not None else None
+    if made is None:
+        made = _facts_of_each(to_read)
+    late = [index for index, facts in enumerate(folder.files) if facts is None and index not in unheld]
+    made += _facts_of_each([(folder.sources[index], shown_names[index]) for index in late])  # damaged entries
+    for index, facts in zip([*unheld, *late], made, strict=True):
         if facts is None:
             return None
         folder.files[index] = facts
@@ -184,23 +198,39 @@ def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache |
 PARALLEL_ABOVE = 2_000_000
 
 
+def _ready_to_read() -> Callable[[Sequence[tuple[bytes, str]]], list[FileFacts | None]]:
+    """What makes the facts of files, with the modules it needs imported (most of a warm check's time)."""
+    from . import resolve, shape  # noqa: F401
+
+    return _facts_of_files
+
+
+def _facts_of_files(files: Sequence[tuple[bytes, str]]) -> list[FileFacts | None]:
+    return [_facts_of(raw, shown) for raw, shown in files]
+
+
 def _facts_of_each(files: list[tuple[bytes, str]]) -> list[FileFacts | None]:
     """The facts of each (bytes, name shown), in order. Shared out among forked processes, which
     start with every module imported and every file's bytes in memory: the facts are those of the
     bytes the cache names them by, even if a file changes meanwhile."""
-    def facts_of_share(share: Sequence[tuple[bytes, str]]) -> list[FileFacts | None]:
-        return [_facts_of(raw, shown) for raw, shown in share]
-
-    return shared_out(facts_of_share, files, [len(raw) for raw, _ in files], PARALLEL_ABOVE)
+    if not files:
+        return []
+    facts_of_files = _ready_to_read()  # before forking, so the copies start with it imported
+    return shared_out(facts_of_files, files, [len(raw) for raw, _ in files], PARALLEL_ABOVE)
 
 
 def _report_problems(data_dir: Path, display_root: Path | None, cache_dir: Path | None) -> None:
+    from .resolve import load_handbook
+
     load_handbook(data_dir, display_root, cache_dir)  # raises DataError with every message
     raise UnsoundCheck(f"内部错误：{data_dir} 的逐文件校验发现问题，完整校验却没有发现。请把这份数据报告给维护者。")
 
 
 def _facts_of(raw: bytes, shown: str) -> FileFacts | None:
     """The facts of one file, or None when it has a problem of its own (read, shape or content)."""
+    from .resolve import resolve_alone
+    from .shape import check_shape
+
     loaded, problems = load.load_bytes(raw, shown)
     if problems or loaded is None:
         return None

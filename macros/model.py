@@ -680,6 +680,14 @@ def _find(items, wanted: str, kind: str):
     raise BuildError(f"页面引用的{kind} '{wanted}' 未定义。{hint}")
 
 
+# The data file's key for each kind of entry, and the readers' name for it, in the handbook's order.
+KIND_NAMES = MappingProxyType({
+    key: cls.noun for key, cls in (
+        ("sources", Source), ("roles", Role), ("duties", Duty), ("procedures", Procedure),
+        ("checklists", Checklist), ("terms", Term), ("topics", Topic), ("courses", Course))
+})
+
+
 # A procedure's record form is the checklist '<procedure id>-record'.
 RECORD_FORM_SUFFIX = "-record"
 

@@ -23,16 +23,16 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import importlib
+import importlib.util
 import pickle
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pydantic
 import yaml
 
 from .cache_folder import entries, remove_oldest, write_atomically
-from .schema import DataFile
 
 ALLOWANCE = 32
 
@@ -40,27 +40,44 @@ ALLOWANCE = 32
 @dataclass(frozen=True)
 class Contents:
     """What one kind of entry holds: its file suffix, the code that makes its value from a file's
-    bytes (besides the libraries), and the type of that value."""
+    bytes (besides the libraries), and the type of that value, named module.Class within this
+    package. The type is imported only when an entry is read: a `check` of unchanged files never
+    needs the schema, whose import takes longer than reading all their kept facts."""
 
     suffix: str
     code_files: tuple[str, ...]
-    type: type
+    type_name: str
+
+    def value_type(self) -> type:
+        module, name = self.type_name.rsplit(".", 1)
+        return getattr(importlib.import_module(f"{__package__}.{module}"), name)
 
 
 # A data file read, shaped and validated (what `build` and the full check start from).
-VALIDATED = Contents(".pickle", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "parse_cache.py"), DataFile)
+VALIDATED = Contents(".pickle", ("load.py", "plain_yaml.py", "shape.py", "schema.py", "parse_cache.py"),
+                     "schema.DataFile")
 SUFFIX = VALIDATED.suffix
 
 
 def code_version(contents: Contents = VALIDATED) -> bytes:
     """A digest of everything besides a file's bytes that an entry's value depends on."""
     digest = hashlib.blake2b(digest_size=16)
-    libraries = f"{sys.version_info[:2]} pydantic {pydantic.VERSION} pyyaml {yaml.__version__} {pickle.HIGHEST_PROTOCOL}"
+    libraries = f"{sys.version_info[:2]} pyyaml {yaml.__version__} {pickle.HIGHEST_PROTOCOL}"
     digest.update(libraries.encode())
+    digest.update(_pydantic_version_file())
     here = Path(__file__).parent
     for name in contents.code_files:
         digest.update((here / name).read_bytes())
     return digest.digest()
+
+
+def _pydantic_version_file() -> bytes:
+    """pydantic's version module as installed (it names pydantic-core's version too), read without
+    importing pydantic, which takes a tenth of a second."""
+    spec = importlib.util.find_spec("pydantic")
+    if spec is None or not spec.submodule_search_locations:
+        return b""
+    return (Path(spec.submodule_search_locations[0]) / "version.py").read_bytes()
 
 
 class ParseCache:
@@ -71,20 +88,30 @@ class ParseCache:
         self.contents = contents
         self.version = code_version(contents)
         self.used: set[str] = set()
+        self._value_type: type | None = None
 
     def name(self, raw: bytes) -> str:
         # SHA-256 (in hardware on current processors) names 23 MB of data in a sixth of blake2b's time.
         return hashlib.sha256(self.version + raw).hexdigest()[:40] + self.contents.suffix
 
+    def holds(self, name: str) -> bool:
+        """Whether there is an entry of this name (read may still find it unusable)."""
+        return (self.folder / name).is_file()
+
     def get(self, raw: bytes) -> object:
         """The value kept for a file with these bytes, or None when there is no usable entry."""
-        name = self.name(raw)
+        return self.read(self.name(raw))
+
+    def read(self, name: str) -> object:
+        """The value kept under this name (see name), or None when there is no usable entry."""
         try:
             stored = (self.folder / name).read_bytes()
         except OSError:
             return None
         value = _unpacked(stored)
-        if isinstance(value, self.contents.type):
+        if self._value_type is None:
+            self._value_type = self.contents.value_type()
+        if isinstance(value, self._value_type):
             self.used.add(name)
             return value
         return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import pickle
@@ -109,6 +110,72 @@ class _Copy:
         os.close(self.pipe)
         _, status = os.waitpid(self.pid, 0)
         return pickle.loads(self.received) if status == 0 and self.received else None
+
+
+class Helper:
+    """A forked copy of this process started before it is known what it will do: it gets ready (say,
+    imports what its work needs) on another processor while this process finds that out, then is
+    sent its items, does work(items) and sends the result back.
+
+    The items go through a pipe. What does not fit in the pipe while the copy is still getting
+    ready waits in this process until the result is asked for, so sending never waits for the copy.
+    """
+
+    def __init__(self, job_pipe: int, copy: _Copy):
+        self.job_pipe = job_pipe
+        self.copy = copy
+        self.unsent = b""
+
+    @classmethod
+    def start(cls, get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]]) -> Helper | None:
+        """A copy that runs get_ready() at once, which returns the work; None with one processor
+        (the copy would only take turns with this process) or with threads running (see shared_out)."""
+        if available_processors() < 2 or threading.active_count() > 1:
+            return None
+        job_read, job_write = os.pipe()
+        result_read, result_write = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            os.close(job_write)
+            os.close(result_read)
+            _send_and_exit(result_write, lambda: _ready_then_work(get_ready, job_read))
+        os.close(job_read)
+        os.close(result_write)
+        os.set_blocking(job_write, False)
+        return cls(job_write, _Copy(pid, result_read, 0))
+
+    def send(self, items: Sequence[Item]) -> None:
+        """Hand the copy its items: what fits in the pipe now, the rest when the result is asked for."""
+        self.unsent = pickle.dumps(items, pickle.HIGHEST_PROTOCOL)
+        with contextlib.suppress(BlockingIOError):
+            while self.unsent:
+                self.unsent = self.unsent[os.write(self.job_pipe, self.unsent):]
+
+    def result(self) -> list[Result] | None:
+        """What the copy made of the items sent; None when it failed."""
+        os.set_blocking(self.job_pipe, True)
+        try:
+            while self.unsent:
+                self.unsent = self.unsent[os.write(self.job_pipe, self.unsent):]
+        except OSError:  # the copy failed before reading them all
+            pass
+        os.close(self.job_pipe)
+        while self.copy.receive():
+            pass
+        return self.copy.result()
+
+    def stop(self) -> None:
+        """The copy is not needed after all."""
+        os.close(self.job_pipe)
+        self.copy.stop()
+
+
+def _ready_then_work(get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]], job_pipe: int) -> list:
+    """In a helper copy: get ready, then do the work on the items this process sends."""
+    work = get_ready()
+    with os.fdopen(job_pipe, "rb") as pipe:
+        items = pickle.load(pipe)
+    return work(items)
 
 
 def _send_and_exit(write_end: int, work: Callable[[], object]) -> None:

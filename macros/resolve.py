@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 from . import model as m
@@ -17,15 +16,9 @@ from . import schema as s
 from .collector import collector_paused
 from .errors import DataError, Problem, did_you_mean
 from .load import LoadedFile, NodePath, load_folder
+from .model import KIND_NAMES
 from .parse_cache import ParseCache
 from .shape import check_shape
-
-# The data file's key for each kind of entry, and the readers' name for it.
-KIND_NAMES = MappingProxyType({
-    key: cls.noun for key, cls in (
-        ("sources", m.Source), ("roles", m.Role), ("duties", m.Duty), ("procedures", m.Procedure),
-        ("checklists", m.Checklist), ("terms", m.Term), ("topics", m.Topic), ("courses", m.Course))
-})
 
 
 def load_handbook(data_dir: Path, display_root: Path | None = None, cache_dir: Path | None = None) -> m.Handbook:

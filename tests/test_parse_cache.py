@@ -6,14 +6,18 @@ and that its handbook and every message are those of a run without the cache.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import os
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from macros import cli, load
+from macros import cli, load, processors
 from macros.diff import diff_handbooks
 from macros.errors import DataError
 from macros.facts import FACTS, check_folder
@@ -28,14 +32,47 @@ from .test_editor_errors import CASES, broken_data
 KINDS = ("roles", "duties", "procedures", "checklists", "terms", "topics", "courses", "sources", "reviews")
 
 
+class Parsed:
+    """The files parsed from YAML during a test, by the name shown to editors, in order. Kept in a
+    file, so that the forked copies that read files for `check` (processors.Helper) count too."""
+
+    def __init__(self, log: Path):
+        self.log = log
+        self.clear()
+
+    def record(self, shown: str) -> None:
+        with self.log.open("a", encoding="utf-8") as out:
+            out.write(shown + "\n")
+
+    def clear(self) -> None:
+        self.log.write_text("", encoding="utf-8")
+
+    def names(self) -> list[str]:
+        return self.log.read_text(encoding="utf-8").splitlines()
+
+    def __iter__(self):
+        return iter(self.names())
+
+    def __len__(self) -> int:
+        return len(self.names())
+
+    def __eq__(self, other: object) -> bool:
+        return self.names() == other
+
+    __hash__ = None
+
+    def __repr__(self) -> str:
+        return repr(self.names())
+
+
 @pytest.fixture
-def parsed(monkeypatch) -> list[str]:
-    """The files parsed from YAML during the test, by the name shown to editors."""
-    names: list[str] = []
+def parsed(monkeypatch, tmp_path) -> Parsed:
+    """The files parsed from YAML during the test."""
+    names = Parsed(tmp_path / "parsed.log")
     real = load.load_bytes
 
     def counting(raw: bytes, shown: str):
-        names.append(shown)
+        names.record(shown)
         return real(raw, shown)
 
     monkeypatch.setattr(load, "load_bytes", counting)
@@ -298,6 +335,45 @@ def test_a_warm_check_reads_only_the_edited_file_and_says_what_a_cold_one_says(t
     assert warm == report_of(data, None)
 
 
+# A `check` run in a process of its own, saying afterwards whether it imported pydantic.
+CHECK_AND_SAY_WHAT_IT_IMPORTED = (
+    "import sys; from pathlib import Path; from macros.cli import check; "
+    "check(Path(sys.argv[1]), Path(sys.argv[2])); print('pydantic imported:', 'pydantic' in sys.modules)"
+)
+
+
+def test_a_warm_check_leaves_the_validating_to_a_forked_copy(tmp_path):
+    """Importing pydantic and the schema is most of a warm check's time: a check of files checked
+    before does without it, and a file that changed is read by a copy forked at the start, which
+    imports them while this process loads the other files' kept facts. What it reports is the same."""
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    cache_dir = tmp_path / "cache"
+
+    def check_alone() -> list[str]:
+        done = subprocess.run([sys.executable, "-c", CHECK_AND_SAY_WHAT_IT_IMPORTED, str(data), str(cache_dir)],
+                              cwd=PROJECT, capture_output=True, text=True, check=True)
+        return done.stdout.splitlines()
+
+    # With one processor there is no copy: the check reads the files itself.
+    read_here = f"pydantic imported: {processors.available_processors() < 2}"
+    cold = check_alone()
+    assert cold == [*report_lines_of(data), read_here]
+    assert check_alone() == [*cold[:-1], "pydantic imported: False"]
+    terms = data / "terms.yaml"
+    terms.write_text(terms.read_text(encoding="utf-8").replace("term: 三转\n", "term: 三转体\n", 1), encoding="utf-8")
+    edited = check_alone()
+    assert edited == [*report_lines_of(data), read_here]
+    assert any("三转体" in line for line in edited)
+
+
+def report_lines_of(data: Path) -> list[str]:
+    """What `check` prints of a data folder, checked without the cache, in this process."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        cli.check(data)
+    return out.getvalue().splitlines()
+
+
 def test_renaming_a_term_is_seen_in_the_prose_of_files_that_were_not_read_again(tmp_path, parsed):
     """Which terms the prose mentions depends on every file's terms: a file's kept mentions are
     for one set of term words, and are looked for again when that set changes."""
@@ -411,6 +487,46 @@ def test_work_shared_out_among_forked_copies_comes_back_whole_and_in_order(monke
 
     assert processors.shared_out(failing_in_a_copy, items, sizes, threshold=0) == [item * 2 for item in items]
     assert processors.shared_out(where, items, sizes, threshold=100) == [(item, parent, 10) for item in items]
+
+
+def test_a_helper_gets_ready_before_its_work_is_sent_and_sends_back_what_it_made(monkeypatch, tmp_path):
+    """A helper copy is forked before its items are known; items larger than a pipe holds are
+    sent without waiting for it; a helper that fails gives None (the work is then done here); one
+    not needed is stopped, and nothing is left running."""
+    import os
+
+    from macros import processors
+
+    monkeypatch.setattr(processors, "available_processors", lambda: 2)
+    monkeypatch.setattr(processors.threading, "active_count", lambda: 1)
+    parent = os.getpid()
+
+    def get_ready():
+        (tmp_path / "ready").write_text(str(os.getpid()))
+        return lambda items: [(len(item), os.getpid()) for item in items]
+
+    helper = processors.Helper.start(get_ready)
+    items = [b"x" * 300_000, b"", b"y" * 5]  # more than a pipe holds (64 KiB on Linux)
+    helper.send(items)
+    done = helper.result()
+    assert [length for length, _ in done] == [300_000, 0, 5]
+    assert {pid for _, pid in done} == {int((tmp_path / "ready").read_text())} != {parent}
+
+    def failing():
+        raise RuntimeError("cannot get ready")
+
+    helper = processors.Helper.start(failing)
+    helper.send(items)
+    assert helper.result() is None
+
+    helper = processors.Helper.start(get_ready)
+    pid = helper.copy.pid
+    helper.stop()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped: not left running
+
+    monkeypatch.setattr(processors, "available_processors", lambda: 1)
+    assert processors.Helper.start(get_ready) is None  # it would only take turns with this process
 
 
 def test_interrupted_sharing_leaves_no_copy_at_work(monkeypatch, tmp_path):
