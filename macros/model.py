@@ -282,10 +282,9 @@ class Step(_Entity):
         if self.next:
             return self.next
         steps = self.procedure.steps
-        position = steps.index(self)
-        if self.end or position + 1 == len(steps):
+        if self.end or self.number == len(steps):
             return ()
-        return (Transition(steps[position + 1], None),)
+        return (Transition(steps[self.number], None),)  # (numbered from 1: the one after this)
 
     @property
     def who(self) -> str:

@@ -51,9 +51,10 @@ def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache 
 
 def resolve_alone(loaded: LoadedFile, data: s.DataFile) -> _Resolver:
     """One file resolved by itself: the problems it has whatever the other files hold, with the
-    ids it names recorded rather than looked for (facts.py checks those against the other files)."""
+    ids it names recorded rather than looked for (facts.py checks those against the other files).
+    Its entries are linked but not gathered into a handbook: facts.py needs no more."""
     resolver = _Resolver([(loaded, data)], {}, display=Path(), data_dir=Path(), check_references=False)
-    resolver.resolve()
+    resolver.link()
     return resolver
 
 
@@ -130,6 +131,8 @@ class _Resolver:
 
     def refs(self, kind: str, wanted: list[str], entry: _Entry, path: tuple, context: str) -> tuple:
         """The objects a list of references names, in order, without those that name nothing."""
+        if not wanted:
+            return ()  # (most lists are empty: approvers, related terms, a topic's roles)
         objects = self.objects[kind]
         found = tuple([obj for one in wanted if (obj := objects.get(one)) is not None])
         self.references[kind].update(wanted)
@@ -141,6 +144,19 @@ class _Resolver:
     # -- the pass ---------------------------------------------------------------
 
     def resolve(self) -> m.Handbook | None:
+        info = self.link()
+        self.fill_back_references()
+        if info is None or self.problems:
+            return None
+        return m.Handbook(
+            info=info,
+            **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
+            reviews=self.reviews,
+        )
+
+    def link(self) -> m.Info | None:
+        """Every entry made and linked to what it names, and every problem found; the handbook's
+        information. (What names a role, listed on the role, is filled in by resolve.)"""
         info = self.collect_info()
         self.collect_entries()
         self.create_objects()
@@ -155,14 +171,7 @@ class _Resolver:
         self.check_stated_counts()
         self.check_form_ids()
         self.reviews = self.collect_reviews(info)
-        self.fill_back_references()
-        if info is None or self.problems:
-            return None
-        return m.Handbook(
-            info=info,
-            **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
-            reviews=self.reviews,
-        )
+        return info
 
     def collect_info(self) -> m.Info | None:
         found = [(loaded, data.handbook) for loaded, data in self.typed if data.handbook is not None]
@@ -230,11 +239,13 @@ class _Resolver:
             for source in self.objects["sources"].values()
         }
 
+        cited, named_sources = self.cited_sections.add, self.references["sources"].add
+
         def resolve(cites: list[s.Cite], entry: _Entry, path: tuple = ()) -> tuple[m.Citation, ...]:
             result = []
             for index, cite in enumerate(cites):
-                self.cited_sections.add((cite.source, cite.section))
-                self.references["sources"].add(cite.source)
+                cited((cite.source, cite.section))
+                named_sources(cite.source)
                 sections = citations.get(cite.source)
                 found = sections.get(cite.section) if sections is not None else None
                 if found is not None:
