@@ -151,9 +151,9 @@ class _Reader:
                 if key in block or (key not in text_keys and not self.is_text_key(key)):
                     raise _NotPlain  # a duplicate, or a key PyYAML reads as true, false or null
                 nodes += 2
-                block[key] = None
                 target, slot, column = block, key, indent
             if not first or first == "#":
+                target[slot] = None  # null, unless a block follows
                 waiting, owner_indent, under_key = target, column, bool(key)
                 continue
             if first in _INDICATORS:
@@ -164,10 +164,13 @@ class _Reader:
             # a plain scalar, perhaps continued on the lines below (unless a comment ends its line)
             # ("#" is rare in the data's text, and finding one character is quicker)
             comment = rest.find(" #") if "#" in rest else -1
-            if comment >= 0:
-                text = _plain_line(rest[:comment])
-            else:
-                text = _plain_line(rest)
+            text = rest[:comment] if comment >= 0 else rest
+            # (_plain_line, written out: a call for every line of text costs more than its checks)
+            if text[-1] == " ":
+                text = text.rstrip(" ")
+            if ":" in text and (": " in text or text[-1] == ":"):
+                raise _NotPlain
+            if comment < 0:
                 if index < count:
                     following = tokens[index]
                     if len(following[0]) > column or not (following[1] or following[2] or following[3]):
