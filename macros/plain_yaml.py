@@ -170,13 +170,12 @@ class _Reader:
                 text = text.rstrip(" ")
             if ":" in text and (": " in text or text[-1] == ":"):
                 raise _NotPlain
-            if comment < 0:
-                if index < count:
-                    following = tokens[index]
-                    if len(following[0]) > column or not (following[1] or following[2] or following[3]):
-                        self.next = index
-                        text = self.continued(text, column)
-                        index = self.next
+            if comment < 0 and index < count:  # (a comment ends the text)
+                following = tokens[index]
+                if len(following[0]) > column or not (following[1] or following[2] or following[3]):
+                    self.next = index
+                    text = self.continued(text, column)
+                    index = self.next
             # (the text's first character: a line's rest never begins with a space, and is stripped on the right only)
             if first in _RESOLVED_FIRST:
                 # ids and names recur throughout a file; PyYAML's resolvers decide each text once
