@@ -148,7 +148,11 @@ def check_folder(data_dir: Path, display_root: Path | None = None, cache_dir: Pa
         # forked now: importing what reads and validates a file (pydantic and the schema) takes
         # longer than finding which files changed and loading the others' facts, done here meanwhile.
         helper = Helper.start(_ready_to_read) if cache is not None else None
-        folder = _folder_facts(data_dir, display_root, cache, helper)
+        try:
+            folder = _folder_facts(data_dir, display_root, cache, helper)
+        finally:
+            if helper is not None:
+                helper.stop()  # (when something went wrong before its result was taken)
     if folder is None or not folder.consistent():
         _report_problems(data_dir, display_root, cache_dir)
     kept = [facts.mentions for facts in folder.files]
@@ -171,20 +175,20 @@ def _folder_facts(data_dir: Path, display_root: Path | None, cache: ParseCache |
         folder.sources.append(path.read_bytes())
         shown_names.append(shown)
     names = [cache.name(raw) if cache is not None else "" for raw in folder.sources]
-    unheld = [index for index, name in enumerate(names) if cache is None or not cache.holds(name)]
+    held = [cache is not None and cache.holds(name) for name in names]
+    unheld = [index for index, kept in enumerate(held) if not kept]
     to_read = [(folder.sources[index], shown_names[index]) for index in unheld]
     if helper is not None and (not to_read or sum(len(raw) for raw, _ in to_read) > PARALLEL_ABOVE):
         helper.stop()  # nothing to read, or enough to share out among all processors
         helper = None
     if helper is not None:
         helper.send(to_read)
-    folder.files = [None if cache is None or index in unheld else cache.read(names[index])
-                    for index in range(len(names))]
+    folder.files = [cache.read(name) if kept else None for name, kept in zip(names, held, strict=True)]
     folder.cached = [facts is not None for facts in folder.files]
     made = helper.result() if helper is not None else None
     if made is None:
         made = _facts_of_each(to_read)
-    late = [index for index, facts in enumerate(folder.files) if facts is None and index not in unheld]
+    late = [index for index, kept in enumerate(held) if kept and folder.files[index] is None]
     made += _facts_of_each([(folder.sources[index], shown_names[index]) for index in late])  # damaged entries
     for index, facts in zip([*unheld, *late], made, strict=True):
         if facts is None:

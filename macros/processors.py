@@ -124,7 +124,8 @@ class Helper:
     def __init__(self, job_pipe: int, copy: _Copy):
         self.job_pipe = job_pipe
         self.copy = copy
-        self.unsent = b""
+        self.unsent = memoryview(b"")
+        self.done = False
 
     @classmethod
     def start(cls, get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]]) -> Helper | None:
@@ -146,28 +147,33 @@ class Helper:
 
     def send(self, items: Sequence[Item]) -> None:
         """Hand the copy its items: what fits in the pipe now, the rest when the result is asked for."""
-        self.unsent = pickle.dumps(items, pickle.HIGHEST_PROTOCOL)
+        self.unsent = memoryview(pickle.dumps(items, pickle.HIGHEST_PROTOCOL))
         with contextlib.suppress(BlockingIOError):
-            while self.unsent:
-                self.unsent = self.unsent[os.write(self.job_pipe, self.unsent):]
+            self._write_unsent()
 
     def result(self) -> list[Result] | None:
         """What the copy made of the items sent; None when it failed."""
         os.set_blocking(self.job_pipe, True)
-        try:
-            while self.unsent:
-                self.unsent = self.unsent[os.write(self.job_pipe, self.unsent):]
-        except OSError:  # the copy failed before reading them all
-            pass
-        os.close(self.job_pipe)
+        with contextlib.suppress(BrokenPipeError):  # the copy failed before reading them all
+            self._write_unsent()
+        self._finish()
         while self.copy.receive():
             pass
         return self.copy.result()
 
     def stop(self) -> None:
-        """The copy is not needed after all."""
+        """Stop the copy, unless it is done (not needed after all, or this process gave up)."""
+        if not self.done:
+            self._finish()
+            self.copy.stop()
+
+    def _write_unsent(self) -> None:
+        while self.unsent:
+            self.unsent = self.unsent[os.write(self.job_pipe, self.unsent):]
+
+    def _finish(self) -> None:
         os.close(self.job_pipe)
-        self.copy.stop()
+        self.done = True
 
 
 def _ready_then_work(get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]], job_pipe: int) -> list:

@@ -529,6 +529,34 @@ def test_a_helper_gets_ready_before_its_work_is_sent_and_sends_back_what_it_made
     assert processors.Helper.start(get_ready) is None  # it would only take turns with this process
 
 
+def test_a_check_that_fails_before_its_helper_is_needed_leaves_no_copy_behind(tmp_path, monkeypatch):
+    """A data file that vanishes between listing and reading fails the check as before; the helper
+    forked for it is stopped, not left waiting for items that never come."""
+    import os
+
+    from macros import facts, processors
+
+    monkeypatch.setattr(processors, "available_processors", lambda: 2)
+    monkeypatch.setattr(processors.threading, "active_count", lambda: 1)
+    started: list[processors.Helper] = []
+    real_start = processors.Helper.start.__func__
+
+    def recorded(cls, get_ready):
+        started.append(real_start(cls, get_ready))
+        return started[-1]
+
+    monkeypatch.setattr(processors.Helper, "start", classmethod(recorded))
+    data = copy_data(PROJECT / "data", tmp_path / "data")
+    listed = list(load.data_files(data, None))
+    listed[-1][0].unlink()
+    monkeypatch.setattr(facts.load, "data_files", lambda *_: iter(listed))
+    with pytest.raises(FileNotFoundError):
+        check_folder(data, cache_dir=tmp_path / "cache")
+    assert len(started) == 1 and started[0] is not None
+    with pytest.raises(ChildProcessError):
+        os.waitpid(started[0].copy.pid, os.WNOHANG)  # reaped
+
+
 def test_interrupted_sharing_leaves_no_copy_at_work(monkeypatch, tmp_path):
     """Ctrl-C while the copies work stops them all, rather than leaving them to finish unseen."""
     import os
