@@ -134,16 +134,10 @@ class Helper:
         if available_processors() < 2 or threading.active_count() > 1:
             return None
         job_read, job_write = os.pipe()
-        result_read, result_write = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(job_write)
-            os.close(result_read)
-            _send_and_exit(result_write, lambda: _ready_then_work(get_ready, job_read))
+        copy = _forked(lambda _: _ready_then_work(get_ready, job_read, job_write), (), 0)
         os.close(job_read)
-        os.close(result_write)
         os.set_blocking(job_write, False)
-        return cls(job_write, _Copy(pid, result_read, 0))
+        return cls(job_write, copy)
 
     def send(self, items: Sequence[Item]) -> None:
         """Hand the copy its items: what fits in the pipe now, the rest when the result is asked for."""
@@ -176,8 +170,11 @@ class Helper:
         self.done = True
 
 
-def _ready_then_work(get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]], job_pipe: int) -> list:
-    """In a helper copy: get ready, then do the work on the items this process sends."""
+def _ready_then_work(get_ready: Callable[[], Callable[[Sequence[Item]], list[Result]]], job_pipe: int,
+                     sending_end: int) -> list:
+    """In a helper copy: get ready, then do the work on the items this process sends (its own copy
+    of the sending end closed, so that the pipe ends when this process closes it)."""
+    os.close(sending_end)
     work = get_ready()
     with os.fdopen(job_pipe, "rb") as pipe:
         items = pickle.load(pipe)

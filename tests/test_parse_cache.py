@@ -493,10 +493,6 @@ def test_a_helper_gets_ready_before_its_work_is_sent_and_sends_back_what_it_made
     """A helper copy is forked before its items are known; items larger than a pipe holds are
     sent without waiting for it; a helper that fails gives None (the work is then done here); one
     not needed is stopped, and nothing is left running."""
-    import os
-
-    from macros import processors
-
     monkeypatch.setattr(processors, "available_processors", lambda: 2)
     monkeypatch.setattr(processors.threading, "active_count", lambda: 1)
     parent = os.getpid()
@@ -532,9 +528,7 @@ def test_a_helper_gets_ready_before_its_work_is_sent_and_sends_back_what_it_made
 def test_a_check_that_fails_before_its_helper_is_needed_leaves_no_copy_behind(tmp_path, monkeypatch):
     """A data file that vanishes between listing and reading fails the check as before; the helper
     forked for it is stopped, not left waiting for items that never come."""
-    import os
-
-    from macros import facts, processors
+    from macros import facts
 
     monkeypatch.setattr(processors, "available_processors", lambda: 2)
     monkeypatch.setattr(processors.threading, "active_count", lambda: 1)
