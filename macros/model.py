@@ -7,7 +7,7 @@ Renderers receive these objects and never look anything up by id. Back-reference
 from __future__ import annotations
 
 import re
-from dataclasses import MISSING, FrozenInstanceError, dataclass, field, fields
+from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
@@ -33,47 +33,10 @@ class _Entity:
         key = getattr(self, "id", None) or getattr(self, "title", "")
         return f"{type(self).__name__}({key!r})"
 
-    # Frozen: an entry is made whole by its __init__ (see _entity), and only resolve.py fills in
-    # the references that point forward or back, with object.__setattr__.
-    def __setattr__(self, name: str, value: object) -> None:
-        raise FrozenInstanceError(f"cannot assign to field {name!r}")
 
-    def __delattr__(self, name: str) -> None:
-        raise FrozenInstanceError(f"cannot delete field {name!r}")
-
-
-def _entity(cls: type) -> type:
-    """A dataclass of the model: compared by identity, with _Entity's short repr, frozen by _Entity
-    (setting or deleting a field raises FrozenInstanceError, as with frozen=True), and made by an
-    __init__ that fills the new instance's dict directly. The __init__ of a frozen dataclass sets
-    each field through object.__setattr__, three times as slow: with it, resolving 100x data file
-    by file took a fifth longer (measured)."""
-    written_doc = cls.__doc__
-    cls = dataclass(init=False, eq=False, repr=False)(cls)
-    cls.__doc__ = written_doc  # not the signature dataclass writes in, which without its __init__ is wrong
-    cls.__init__ = _dict_filling_init(cls)
-    return cls
-
-
-def _dict_filling_init(cls: type):
-    """The __init__ a dataclass would have (the fields in order, with their defaults), compiled
-    from the field names, as dataclasses compiles its own."""
-    params, stores, defaults = [], [], {}
-    for item in fields(cls):
-        if item.default_factory is not MISSING or not item.init:
-            raise TypeError(f"{cls.__name__}.{item.name}: an entity's fields are plain values with plain defaults")
-        if item.default is MISSING:
-            params.append(item.name)
-        else:
-            defaults[f"_default_{item.name}"] = item.default
-            params.append(f"{item.name}=_default_{item.name}")
-        stores.append(f" fields[{item.name!r}] = {item.name}\n")
-    source = f"def __init__(self, {', '.join(params)}):\n fields = self.__dict__\n{''.join(stores)}"
-    namespace: dict = {}
-    exec(source, defaults, namespace)  # noqa: S102 (the source holds nothing but the field names)
-    init = namespace["__init__"]
-    init.__qualname__ = f"{cls.__qualname__}.__init__"
-    return init
+# Compared by identity, with _Entity's short repr; frozen: only resolve.py fills in the references
+# that point forward or back, with object.__setattr__, while it assembles the handbook.
+_entity = dataclass(frozen=True, eq=False, repr=False)
 
 
 def quoted(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -16,7 +17,6 @@ from . import model as m
 from .errors import BuildError
 from .logs import LogCollector
 from .pdf_cache import PdfCache
-from .processors import available_processors
 from .render import Output, PrintLinker, cjk_number
 from .render.pages import Build
 from .selftest import self_test
@@ -219,3 +219,8 @@ def _write_and_free(html: str, target: Path, variant: str | None) -> None:
     # A laid-out document is a large web of cycles; free it before laying out the next, or the
     # peak memory can hold two documents (a quarter more for the build, measured).
     gc.collect()
+
+
+def available_processors() -> int:
+    """The processors this process may run on (a container or `taskset` may allow fewer than exist)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)

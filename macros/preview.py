@@ -22,8 +22,7 @@ from .site import site_config, stage_docs
 log = logging.getLogger("mkdocs")
 
 
-def serve_preview(project: Path, data_dir: Path, addr: str, cache_dir: Path | None = None) -> int:
-    """cache_dir: the parse cache, so that an edit re-reads only the file that changed."""
+def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     stage, site_dir = workdir / "docs", workdir / "site"
     host, port = addr.rsplit(":", 1)
@@ -33,7 +32,7 @@ def serve_preview(project: Path, data_dir: Path, addr: str, cache_dir: Path | No
     def builder() -> None:
         """Load, stage and build again from scratch; bad data is reported and the last good preview stays."""
         try:
-            handbook = load_handbook(data_dir, cache_dir=cache_dir)
+            handbook = load_handbook(data_dir)
         except DataError as exc:
             print(exc.report(), file=sys.stderr, flush=True)
             return

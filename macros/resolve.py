@@ -13,33 +13,20 @@ from typing import Any
 
 from . import model as m
 from . import schema as s
-from .collector import collector_paused
 from .errors import DataError, Problem, did_you_mean
 from .load import LoadedFile, NodePath, load_folder
 from .model import KIND_NAMES
-from .parse_cache import ParseCache
 from .shape import check_shape
 
 
-def load_handbook(data_dir: Path, display_root: Path | None = None, cache_dir: Path | None = None) -> m.Handbook:
-    """Load, validate and resolve a data folder; raise DataError listing every problem.
-
-    With a cache_dir, files unchanged since an earlier run are not parsed and validated again
-    (see parse_cache); the result and every message are the same as without it.
-    """
-    with collector_paused():
-        return _load_handbook(data_dir, display_root, ParseCache(cache_dir) if cache_dir is not None else None)
-
-
-def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache | None) -> m.Handbook:
-    files, problems = load_folder(data_dir, display_root, cache.get if cache is not None else None)
+def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
+    """Load, validate and resolve a data folder; raise DataError listing every problem."""
+    files, problems = load_folder(data_dir, display_root)
     # A file that could not be read at all may define any id: references are then not
     # checked, rather than reported as undefined by the dozen.
     references_checkable = not problems
     typed, shape_problems, broken = check_shape(files)
     problems += shape_problems
-    if cache is not None:
-        _remember_valid_files(cache, typed)
     resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir,
                          check_references=references_checkable)
     handbook = resolver.resolve()
@@ -47,24 +34,6 @@ def _load_handbook(data_dir: Path, display_root: Path | None, cache: ParseCache 
     if problems or handbook is None:
         raise DataError(problems)
     return handbook
-
-
-def resolve_alone(loaded: LoadedFile, data: s.DataFile) -> _Resolver:
-    """One file resolved by itself: the problems it has whatever the other files hold, with the
-    ids it names recorded rather than looked for (facts.py checks those against the other files).
-    Its entries are linked but not gathered into a handbook: facts.py needs no more."""
-    resolver = _Resolver([(loaded, data)], {}, display=Path(), data_dir=Path(), check_references=False)
-    resolver.link()
-    return resolver
-
-
-def _remember_valid_files(cache: ParseCache, typed: list[tuple[LoadedFile, s.DataFile]]) -> None:
-    """Cache each file that was read and validated whole in this run. A file's content does not
-    depend on the others, so one that problems elsewhere make fail is still worth keeping."""
-    for loaded, data in typed:
-        if loaded.cached is None and not loaded.entries_left_out:
-            cache.put(loaded.source, data)
-    cache.prune()
 
 
 def _first_occurrences(raw_steps: list) -> list[tuple[int, Any]]:
@@ -106,11 +75,6 @@ class _Resolver:
         self.entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KIND_NAMES}
         self.objects: dict[str, dict[str, Any]] = {kind: {} for kind in KIND_NAMES}
         self.reviews: tuple[m.Review, ...] = ()
-        # Every id the entries name, whether or not it was found: what a file needs of the others
-        # (see facts.py, which checks a folder from these without resolving it again).
-        self.references: dict[str, set[str]] = {kind: set() for kind in KIND_NAMES}
-        self.cited_sections: set[tuple[str, str]] = set()
-        self.named_steps: set[tuple[str, str]] = set()
 
     # -- problems -----------------------------------------------------------------
 
@@ -121,7 +85,6 @@ class _Resolver:
         """The object a reference names, or None (and a problem) when it names nothing."""
         if wanted is None:
             return None
-        self.references[kind].add(wanted)
         found = self.objects[kind].get(wanted)
         if found is None and self.check_references and wanted not in self.broken.get(kind, ()):
             known = [*self.objects[kind], *sorted(self.broken.get(kind, ()))]  # an entry that failed still counts
@@ -135,7 +98,6 @@ class _Resolver:
             return ()  # (most lists are empty: approvers, related terms, a topic's roles)
         objects = self.objects[kind]
         found = tuple([obj for one in wanted if (obj := objects.get(one)) is not None])
-        self.references[kind].update(wanted)
         if len(found) < len(wanted):
             for i, one in enumerate(wanted):
                 self.ref(kind, one, entry, (*path, i), context)  # reports each that names nothing
@@ -239,13 +201,9 @@ class _Resolver:
             for source in self.objects["sources"].values()
         }
 
-        cited, named_sources = self.cited_sections.add, self.references["sources"].add
-
         def resolve(cites: list[s.Cite], entry: _Entry, path: tuple = ()) -> tuple[m.Citation, ...]:
             result = []
             for index, cite in enumerate(cites):
-                cited((cite.source, cite.section))
-                named_sources(cite.source)
                 sections = citations.get(cite.source)
                 found = sections.get(cite.section) if sections is not None else None
                 if found is not None:
@@ -255,7 +213,7 @@ class _Resolver:
                                  f"出处引用的章节 '{cite.section}' 不在来源 '{cite.source}' 的章节目录中。",
                                  did_you_mean(cite.section, sections)
                                  or f"先在 sources.yaml 中为 {cite.source} 补上这一章节。")
-                elif self.check_references:  # (a file checked alone names sources in others)
+                else:
                     self.ref("sources", cite.source, entry, (*path, "cite", index, "source"), "出处")
             return tuple(result)
 
@@ -413,7 +371,6 @@ class _Resolver:
             self.problem(entry.at(*path, "step", key=True), f"清单条目 '{item.id}' 写了步骤却没有写所属程序。",
                          "加上 procedure: 程序标识。")
             return None
-        self.named_steps.add((item.procedure, item.step))
         if procedure is None:
             return None
         for step in procedure.steps:

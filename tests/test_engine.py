@@ -152,8 +152,8 @@ def _entity_classes() -> list[type]:
 
 @pytest.mark.parametrize("cls", _entity_classes(), ids=lambda cls: cls.__name__)
 def test_an_entity_is_made_as_its_fields_say_and_stays_frozen(cls):
-    """The model's faster __init__ (model._entity) takes the fields in order with their defaults,
-    sets every one, and leaves the object as frozen as a frozen dataclass."""
+    """An entry takes its fields in order with their defaults and cannot be changed afterwards:
+    only the resolve stage fills in references, while it assembles the handbook."""
     import inspect
 
     fields = dataclasses.fields(cls)

@@ -322,7 +322,6 @@ def test_swimlane_text_is_escaped():
 
 def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_path):
     from macros.diagrams import swimlane_svg
-    from macros.facts import check_folder
     from macros.quality import quality_report
     from macros.resolve import load_handbook
 
@@ -341,7 +340,7 @@ def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_pa
     svg = swimlane_svg(procedure)
     assert svg.count('<rect x="') - svg.count("hb-swimlane-step") == 2  # two lanes: the office and the unnamed
     assert f">{UNASSIGNED_LABEL[:11]}</text>" in svg
-    assert any(line.startswith("来源未明确承办角色的步骤（1") for line in quality_report(check_folder(data)))
+    assert any(line.startswith("来源未明确承办角色的步骤（1") for line in quality_report(load_handbook(data)))
 
 
 def test_time_limit_table_lists_every_stated_limit(built_site, handbook):
@@ -618,7 +617,6 @@ def test_every_procedure_has_a_record_form_made_from_its_steps(built_site, handb
 
 def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
     """Review dates are compared with the edition's date in handbook.yaml, never with the clock."""
-    from macros.facts import check_folder
     from macros.quality import quality_report
     from macros.resolve import load_handbook
 
@@ -639,4 +637,4 @@ def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
     owner = build.entry_page(handbook.role("commission"))
     assert "负责维护的条目" in owner and 'href="../roles/case-trial-office.html"' in owner
     assert any(line.startswith("复核期限早于本版日期 2026-01-01、待复核的条目（1）：角色：案件审理室（2025-12-31）")
-               for line in quality_report(check_folder(data)))
+               for line in quality_report(load_handbook(data)))
