@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -53,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
-def check(data_dir: Path) -> int:
+def check(data_dir: Path, today: dt.date | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
     from .quality import quality_report
     from .resolve import load_handbook
@@ -66,7 +67,7 @@ def check(data_dir: Path) -> int:
         f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
         f"{len(handbook.courses)} 个课程。"
     )
-    report = quality_report(handbook)
+    report = quality_report(handbook, today or dt.date.today())
     if report:
         print("\n数据质量提示（不影响生成，供编辑核对）：")
         print("\n".join(f"- {line}" for line in report))
@@ -112,6 +113,7 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     import tempfile
 
     from .bundle import write_offline_zip
+    from .deadlines import schedule_reminder
     from .pdf import build_pdfs
     from .pdf_cache import PdfCache
     from .publish import publish
@@ -136,4 +138,7 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf（{pdf_summary}）")
+    reminder = schedule_reminder(build.calendar, dt.date.today())
+    if reminder:
+        print(f"提示：{reminder}")
     return 0

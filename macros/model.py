@@ -103,6 +103,15 @@ class Source(_Entity):
         found = re.search(r"(19|20)\d{2}", self.date)
         return found.group() if found else None
 
+    @property
+    def standing_brief(self) -> str:
+        """Where, when and what kind of text in one line, for wherever a reader acts on an item:
+        s000，云南省 2015 年调研报告：调研报告提出的建议，不是已施行的规定."""
+        place = self.place or ""
+        year = f" {self.year} 年" if self.year else ""
+        standing = f"：{self.standing_label}" if self.standing else ""
+        return f"{self.id}，{place}{year}{'的' if place or year else ''}{self.kind}{standing}"
+
 
 @_entity
 class Citation(_Entity):
@@ -184,6 +193,11 @@ class TimeLimit(_Entity):
     kind: str = "within"
     amount: int | None = None
     unit: str | None = None
+    citations: tuple[Citation, ...] = ()  # what the limit rests on: its step's or entry's citations
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return cited_sources(self.citations)
 
     @property
     def computable(self) -> bool:
@@ -476,6 +490,24 @@ class Info(_Entity):
 
 
 @_entity
+class HolidayYear(_Entity):
+    """One year's schedule of public holidays as the State Council's notice sets it: every day off
+    (weekends inside a holiday included) and every weekend day worked instead (调休), by name."""
+
+    year: int
+    notice: str
+    number: str | None
+    published: str
+    days_off: MappingProxyType  # date -> festival name
+    workdays: MappingProxyType  # date -> festival name (the holiday the day is worked for)
+
+    @property
+    def origin(self) -> str:
+        number = f"（{self.number}）" if self.number else ""
+        return f"{self.notice}{number}，{self.published} 发布"
+
+
+@_entity
 class Handbook(_Entity):
     """Everything the renderers need, resolved and checked."""
 
@@ -489,6 +521,7 @@ class Handbook(_Entity):
     topics: tuple[Topic, ...]
     courses: tuple[Course, ...]
     reviews: tuple[Review, ...] = ()
+    holiday_years: tuple[HolidayYear, ...] = ()  # the schedules data/calendar.yaml holds
 
     def review_of(self, entry: object) -> Review | None:
         return self._reviews.get(id(entry))

@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from . import model as m
+from .deadlines import schedule_reminder, work_calendar
 from .words import longest_word_pattern
 
 # Notes that say a source states no time limit for a procedure (so its absence is deliberate).
 NO_LIMIT_MARKERS = ("未规定时限", "未说明时限")
 
 
-def quality_report(handbook: m.Handbook) -> list[str]:
-    """The report for a resolved handbook, entries in the handbook's order."""
+def quality_report(handbook: m.Handbook, today: dt.date | None = None) -> list[str]:
+    """The report for a resolved handbook, entries in the handbook's order; with today's date, also
+    whether next year's holiday schedule is due (the only line that depends on the clock)."""
     lines: list[str] = []
+    reminder = today and schedule_reminder(work_calendar(handbook.holiday_years), today)
+    if reminder:
+        lines.append(reminder)
     date = handbook.info.date
     overdue = [f"{review.entry.label}（{review.review_by}）" for review in handbook.reviews if review.overdue]
     if overdue:

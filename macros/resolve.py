@@ -9,6 +9,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from . import model as m
@@ -75,6 +76,7 @@ class _Resolver:
         self.entries: dict[str, dict[str, _Entry]] = {kind: {} for kind in KIND_NAMES}
         self.objects: dict[str, dict[str, Any]] = {kind: {} for kind in KIND_NAMES}
         self.reviews: tuple[m.Review, ...] = ()
+        self.holiday_years: tuple[m.HolidayYear, ...] = ()
 
     # -- problems -----------------------------------------------------------------
 
@@ -114,6 +116,7 @@ class _Resolver:
             info=info,
             **{kind: tuple(self.objects[kind].values()) for kind in KIND_NAMES},
             reviews=self.reviews,
+            holiday_years=self.holiday_years,
         )
 
     def link(self) -> m.Info | None:
@@ -133,6 +136,7 @@ class _Resolver:
         self.check_stated_counts()
         self.check_form_ids()
         self.reviews = self.collect_reviews(info)
+        self.holiday_years = self.collect_holiday_years()
         return info
 
     def collect_info(self) -> m.Info | None:
@@ -244,14 +248,14 @@ class _Resolver:
             duty = self.objects["duties"][duty_id]
             _set(duty, "citations", cite(entry.raw.cite, entry))
             _set(duty, "role", self.ref("roles", entry.raw.role, entry, ("role",), f"职责 '{duty_id}' "))
-            _set(duty, "frequency", self.time_limit(entry.raw.frequency, entry, ("frequency",)))
+            _set(duty, "frequency", self.time_limit(entry.raw.frequency, entry, ("frequency",), duty.citations))
 
     def link_procedures(self, cite) -> None:
         for procedure_id, entry in self.entries["procedures"].items():
             procedure = self.objects["procedures"][procedure_id]
             raw: s.Procedure = entry.raw
             _set(procedure, "citations", cite(raw.cite, entry))
-            _set(procedure, "frequency", self.time_limit(raw.frequency, entry, ("frequency",)))
+            _set(procedure, "frequency", self.time_limit(raw.frequency, entry, ("frequency",), procedure.citations))
             _set(procedure, "lead", self.ref("roles", raw.lead, entry, ("lead",), f"程序 '{procedure_id}' 的牵头角色"))
             _set(procedure, "checklists", self.refs("checklists", raw.checklists, entry, ("checklists",),
                                                     f"程序 '{procedure_id}' "))
@@ -260,7 +264,8 @@ class _Resolver:
             self._link_steps(procedure, entry, steps)
             self._check_reachable(procedure, entry, steps)
 
-    def time_limit(self, raw: s.TimeLimit | None, entry: _Entry, path: tuple) -> m.TimeLimit | None:
+    def time_limit(self, raw: s.TimeLimit | None, entry: _Entry, path: tuple,
+                   citations: tuple[m.Citation, ...]) -> m.TimeLimit | None:
         """A time limit; a computable one (amount and unit) needs both, and one that runs within a
         period needs the event it counts from."""
         if raw is None:
@@ -272,7 +277,7 @@ class _Resolver:
         elif raw.amount is not None and raw.kind == "within" and raw.counts_from is None:
             self.problem(entry.at(*path, "amount", key=True), f"可计算的时限“{raw.limit}”没有写起算点 counts_from。",
                          "写明从什么事件起算（来源没有写明时，去掉 amount 和 unit，只保留文字）。")
-        return m.TimeLimit(raw.limit, raw.counts_from, raw.on_expiry, raw.kind, raw.amount, raw.unit)
+        return m.TimeLimit(raw.limit, raw.counts_from, raw.on_expiry, raw.kind, raw.amount, raw.unit, citations)
 
     def _make_steps(self, procedure: m.Procedure, entry: _Entry, cite) -> dict[str, m.Step]:
         steps: dict[str, m.Step] = {}
@@ -280,8 +285,8 @@ class _Resolver:
             if raw.id in steps:
                 self.problem(entry.at("steps", index, "id"), f"程序 '{procedure.id}' 中步骤标识 '{raw.id}' 重复。", "")
                 continue
-            time_limit = self.time_limit(raw.time_limit, entry, ("steps", index, "time_limit"))
             citations = cite(raw.cite, entry, ("steps", index)) if raw.cite else procedure.citations
+            time_limit = self.time_limit(raw.time_limit, entry, ("steps", index, "time_limit"), citations)
             steps[raw.id] = m.Step(raw.id, len(steps) + 1, raw.title, raw.action, tuple(raw.documents), time_limit,
                                    raw.condition, raw.end, tuple(raw.notes), citations, procedure=procedure)
         return steps
@@ -432,6 +437,78 @@ class _Resolver:
                 overdue = m.review_overdue(raw.review_by, info.date if info else None)
                 reviews.append(m.Review(self.objects[kind][entry_id], owner, raw.review_by, overdue))
         return tuple(reviews)
+
+    def collect_holiday_years(self) -> tuple[m.HolidayYear, ...]:
+        """Each year's holiday schedule, whole: every festival of the notice present, every date a
+        real date of that year, listed once, and never both a day off and a working day."""
+        years: dict[int, m.HolidayYear] = {}
+        first_seen: dict[int, tuple[str, int, int]] = {}
+        for loaded, data in self.typed:
+            for index, raw in enumerate(data.holiday_years):
+                entry = _Entry(raw, loaded, ("holiday_years", index))
+                if raw.year in first_seen:
+                    path, line, _ = first_seen[raw.year]
+                    self.problem(entry.at("year"), f"{raw.year} 年的放假安排重复。", f"已在 {path}:{line} 写过；每年只写一份。")
+                    continue
+                first_seen[raw.year] = entry.at("year")
+                year = self.holiday_year(raw, entry)
+                if year is not None:
+                    years[raw.year] = year
+        return tuple(years[year] for year in sorted(years))
+
+    def holiday_year(self, raw: s.HolidayYear, entry: _Entry) -> m.HolidayYear | None:
+        before = len(self.problems)
+        days_off: dict[dt.date, str] = {}
+        workdays: dict[dt.date, str] = {}
+        where: dict[dt.date, str] = {}  # the festival that first listed a date
+        for index, holiday in enumerate(raw.holidays):
+            path = ("holidays", index)
+            first = self.day_of(raw.year, holiday.first_off, entry, (*path, "first_off"))
+            last = self.day_of(raw.year, holiday.last_off, entry, (*path, "last_off"))
+            listed = []
+            if first and last:
+                if last < first:
+                    self.problem(entry.at(*path, "last_off"), f"{holiday.name}放假的最后一天 {last} 早于第一天 {first}。",
+                                 "first_off 写第一天，last_off 写最后一天。")
+                listed = [(first + dt.timedelta(days=n), (*path, "first_off"), days_off)
+                          for n in range((last - first).days + 1)]
+            for n, text in enumerate(holiday.workdays):
+                day = self.day_of(raw.year, text, entry, (*path, "workdays", n))
+                if day:
+                    listed.append((day, (*path, "workdays", n), workdays))
+            for day, at, into in listed:
+                if day in where:
+                    festivals = "、".join(dict.fromkeys((where[day], holiday.name)))
+                    if (day in days_off) == (into is days_off):
+                        message = f"日期 {day} 在 {raw.year} 年的安排中出现了两次（{festivals}）。"
+                    else:
+                        message = f"{day} 既是放假日，又是调休上班日（{festivals}）。"
+                    self.problem(entry.at(*at), message, "每一天只能写一次：要么放假，要么调休上班。")
+                    continue
+                where[day] = holiday.name
+                into[day] = holiday.name
+        named = {part for holiday in raw.holidays for part in holiday.name.split("、")}
+        missing = [festival for festival in s.FESTIVALS if festival not in named]
+        if missing:
+            self.problem(entry.at("holidays", key=True), f"{raw.year} 年的放假安排不完整，缺少：{'、'.join(missing)}。",
+                         "一年的安排要整年照通知写全七个节日，或者整年不写（不写的年份按周一至周五推算）。")
+        if len(self.problems) > before:
+            return None
+        return m.HolidayYear(raw.year, raw.notice, raw.number, raw.published,
+                             MappingProxyType(dict(sorted(days_off.items()))), MappingProxyType(dict(sorted(workdays.items()))))
+
+    def day_of(self, year: int, text: str, entry: _Entry, path: tuple) -> dt.date | None:
+        """The date a schedule lists, which must exist and fall in the schedule's year."""
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            self.problem(entry.at(*path), f"'{text}' 不是有效的日期。", "写成带引号的 \"年-月-日\"，如 \"2027-02-10\"。")
+            return None
+        if day.year != year:
+            self.problem(entry.at(*path), f"{day} 不在 {year} 年内。",
+                         f"{year} 年的安排只写 {year} 年的日子；跨年的放假日写在它所在年份的安排中。")
+            return None
+        return day
 
     def check_form_ids(self) -> None:
         """Each procedure has a generated record form, the checklist '<procedure id>-record'."""

@@ -245,6 +245,28 @@ class Course(Reviewed):
     cite: Cites
 
 
+FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+
+
+class Holiday(Strict):
+    """One festival's days off in a year's schedule, and the weekend days worked in exchange (调休)."""
+
+    name: Text = Field(description="节日名称，照通知写，如 春节；两个节日合并放假时写 国庆节、中秋节")
+    first_off: FullDate = Field(description="放假的第一天，如 \"2026-02-15\"")
+    last_off: FullDate = Field(description="放假的最后一天（只放一天时与 first_off 相同）")
+    workdays: list[FullDate] = Field(default_factory=list, description="因这次放假调休而上班的日子（多为周六、周日）")
+
+
+class HolidayYear(Strict):
+    """The State Council's schedule of one year's public holidays, copied whole from its notice."""
+
+    year: int = Field(ge=2000, le=2100, description="年份，如 2027")
+    notice: Text = Field(description="通知的标题，如 国务院办公厅关于2027年部分节假日安排的通知")
+    number: Text | None = Field(None, description="发文字号（通知上有时照写）")
+    published: FullDate = Field(description="通知的发布日期")
+    holidays: list[Holiday] = Field(min_length=1, description="通知所列的每个节日（元旦、春节、清明节、劳动节、端午节、中秋节、国庆节）")
+
+
 class DataFile(Strict):
     """One YAML file under data/."""
 
@@ -257,6 +279,7 @@ class DataFile(Strict):
     terms: list[Term] = Field(default_factory=list)
     topics: list[Topic] = Field(default_factory=list)
     courses: list[Course] = Field(default_factory=list)
+    holiday_years: list[HolidayYear] = Field(default_factory=list, description="国务院公布的放假安排，每年一条（data/calendar.yaml）")
 
 
 def json_schema_text() -> str:
