@@ -7,7 +7,7 @@ STAMP_BUILD := $(VENV)/.installed-build
 STAMP_TEST := $(VENV)/.installed-test
 AXE := node_modules/axe-core/axe.min.js
 
-.PHONY: build test bench check serve schema lint clean sysdeps-build sysdeps-test
+.PHONY: build test test-fast bench check serve schema lint clean sysdeps-build sysdeps-test
 
 build: $(STAMP_BUILD) sysdeps-build
 	$(PY) -m macros build
@@ -25,6 +25,11 @@ test: $(STAMP_TEST) sysdeps-test $(AXE)
 	$(PY) -m ruff check macros tests bench
 	$(PY) -m macros build
 	$(PY) -m pytest
+
+# Everything that needs no built site, browser or PDF (tests marked slow are left out): the quick loop.
+test-fast: $(STAMP_TEST)
+	$(PY) -m ruff check macros tests bench
+	$(PY) -m pytest -m "not slow"
 
 lint: $(STAMP_TEST)
 	$(PY) -m ruff check macros tests bench

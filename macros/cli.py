@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+
 def check(data_dir: Path, today: dt.date | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
     from .quality import quality_report
@@ -109,20 +110,34 @@ def write_schema(target: Path) -> int:
 def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
     """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
     jobs: how many PDFs are laid out at once (default: one per processor)."""
+    from .deadlines import schedule_reminder
+    from .render.pages import Build
+    from .resolve import load_handbook
+
+    handbook = load_handbook(data_dir)
+    build = Build.of_folder(handbook, PROJECT, data_dir)
+    try:
+        pdf_summary = _render_and_publish(build, site_dir, cache_dir, jobs)
+    except OSError as exc:  # the output folder or the cache cannot be written: the operator's to fix
+        raise BuildError(f"无法写入 {exc.filename or site_dir}（{exc.strerror}）。") from exc
+    print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf（{pdf_summary}）")
+    reminder = schedule_reminder(build.calendar, dt.date.today())
+    if reminder:
+        print(f"提示：{reminder}")
+    return 0
+
+
+def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int | None) -> str:
+    """The site and the PDFs made in a stage beside site_dir, then swapped in; what the PDF cache did."""
     import shutil
     import tempfile
 
     from .bundle import write_offline_zip
-    from .deadlines import schedule_reminder
     from .pdf import build_pdfs
     from .pdf_cache import PdfCache
     from .publish import publish
-    from .render.pages import Build
-    from .resolve import load_handbook
     from .site import build_site
 
-    handbook = load_handbook(data_dir)
-    build = Build.of_folder(handbook, PROJECT, data_dir)
     # A stage of its own beside the target: builds running at once (tests, a preview, an editor's
     # build) never share it, and the final rename stays on one file system, so it is atomic.
     site_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -133,12 +148,8 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
         pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
         build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
         pdf_summary = pdf_cache.summary(new_site / "pdf")
-        write_offline_zip(new_site, handbook.info.date)
+        write_offline_zip(new_site, build.handbook.info.date)
         publish(new_site, site_dir)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
-    print(f"已生成：{site_dir}/index.html 与 {site_dir}/pdf/handbook.pdf（{pdf_summary}）")
-    reminder = schedule_reminder(build.calendar, dt.date.today())
-    if reminder:
-        print(f"提示：{reminder}")
-    return 0
+    return pdf_summary

@@ -1,4 +1,5 @@
-"""One exception family for every problem an editor can cause."""
+"""One exception family for every problem an editor or an operator can cause: `cli` catches
+HandbookError and prints its Chinese message, never a traceback."""
 
 from __future__ import annotations
 

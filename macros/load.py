@@ -82,8 +82,18 @@ def load_folder(data_dir: Path, display_root: Path | None = None) -> tuple[list[
     """Read every *.yaml file under data_dir, in a stable order."""
     files: list[LoadedFile] = []
     problems: list[Problem] = []
+    inside = data_dir.resolve()
     for path, shown in data_files(data_dir, display_root):
-        loaded, found = load_bytes(path.read_bytes(), shown)
+        if not path.resolve().is_relative_to(inside):
+            problems.append(Problem(shown, 1, 1, f"这个数据文件是指向数据目录之外的链接（{path.resolve()}），已拒绝读取。",
+                                    "把文件本身放进数据目录，不要用链接。"))
+            continue
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            problems.append(Problem(shown, 1, 1, f"无法读取这个文件（{exc.strerror}）。", "检查文件的权限。"))
+            continue
+        loaded, found = load_bytes(raw, shown)
         problems.extend(found)
         if loaded is not None:
             files.append(loaded)

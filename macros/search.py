@@ -13,6 +13,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import model as m
+from .errors import BuildError
 from .render import Linker
 
 # Question words and particles a newcomer types around the words that matter. Dropped from a query
@@ -21,16 +22,16 @@ QUESTION_WORDS = ("请问", "一下", "想问", "想要", "想", "算不算", "�
 # Everyday words a newcomer types, and the handbook's words for the same thing. General vocabulary,
 # not answers: extend it when readers' questions miss for want of a word (make test shows the misses).
 EVERYDAY_WORDS = MappingProxyType({
-    "县里": ["县级"], "市里": ["市级"], "省里": ["省级"], "区里": ["区级"],
-    "举报信": ["信访件", "信访举报"], "告状": ["信访", "举报"], "投诉": ["信访", "举报"],
-    "一把手": ["主要负责人", "主要负责同志"], "头儿": ["负责人"], "领头": ["牵头"], "带头": ["牵头"],
-    "找人谈话": ["谈话"], "谈心": ["谈话"], "讲究": ["要求"], "注意": ["要求"],
-    "奖励": ["表彰"], "登记": ["台账"], "记账": ["台账"],
-    "配合": ["协作", "协同", "联动"], "合作": ["协作", "联合"], "开会": ["会议"], "上报": ["报告", "报送"],
-    "汇报": ["报告", "报送"], "案子": ["案件"], "查案": ["办案", "查办"], "贪腐": ["腐败"], "贪污": ["腐败"],
-    "收尾": ["归档", "归案"], "存档": ["归档"], "期限": ["时限"], "截止": ["时限"],
-    "不归": ["不属于"], "不管": ["不属于"], "容错": ["容错纠错"], "把好": ["把关"],
-    "犯错": ["失误", "错误"], "冤枉": ["不实举报", "诬告"], "说清楚": ["澄清"],
+    "县里": ("县级",), "市里": ("市级",), "省里": ("省级",), "区里": ("区级",),
+    "举报信": ("信访件", "信访举报"), "告状": ("信访", "举报"), "投诉": ("信访", "举报"),
+    "一把手": ("主要负责人", "主要负责同志"), "头儿": ("负责人",), "领头": ("牵头",), "带头": ("牵头",),
+    "找人谈话": ("谈话",), "谈心": ("谈话",), "讲究": ("要求",), "注意": ("要求",),
+    "奖励": ("表彰",), "登记": ("台账",), "记账": ("台账",),
+    "配合": ("协作", "协同", "联动"), "合作": ("协作", "联合"), "开会": ("会议",), "上报": ("报告", "报送"),
+    "汇报": ("报告", "报送"), "案子": ("案件",), "查案": ("办案", "查办"), "贪腐": ("腐败",), "贪污": ("腐败",),
+    "收尾": ("归档", "归案"), "存档": ("归档",), "期限": ("时限",), "截止": ("时限",),
+    "不归": ("不属于",), "不管": ("不属于",), "容错": ("容错纠错",), "把好": ("把关",),
+    "犯错": ("失误", "错误"), "冤枉": ("不实举报", "诬告"), "说清楚": ("澄清",),
 })
 # Pages about the handbook itself: they mention everything and answer nothing, so they rank last.
 DEMOTED_PAGES = ("coverage.html", "sources.html")
@@ -105,7 +106,8 @@ def material_worker(theme_dir: Path) -> str:
     """Path of Material's search worker inside the site's assets (its name carries a hash)."""
     found = sorted((theme_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
     if len(found) != 1:
-        raise RuntimeError(f"expected one Material search worker in {theme_dir}, found {found}")
+        raise BuildError(f"在 Material 主题（{theme_dir}）中应恰好找到一个检索线程脚本 search.*.min.js，实际找到 {len(found)} 个。"
+                         "升级或重装 mkdocs-material 后，请按 README“维护”一节核对检索包装线程。")
     return found[0].relative_to(theme_dir).as_posix()
 
 

@@ -17,6 +17,23 @@ from macros.resolve import load_handbook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
+# A test that uses one of these builds a site, lays out PDFs or drives a browser: marked `slow`, so
+# that `make test-fast` (pytest -m "not slow") leaves it out. The fixtures a test uses include the
+# ones its fixtures use, so a fixture that builds only has to ask for `builder`.
+SLOW_FIXTURES = frozenset({"builder", "built_site", "browser"})
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def builder():
+    """build_all, for a test that builds a site of its own (which makes the test slow)."""
+    return build_all
+
 # Debian's Chromium, never a downloaded browser; without the background-networking flags it tries
 # to reach Google's hosts at every start, which this network refuses.
 CHROMIUM = "/usr/bin/chromium"
@@ -63,10 +80,10 @@ def build_cache(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory, build_cache) -> Path:
+def built_site(tmp_path_factory, build_cache, builder) -> Path:
     """The real data built once into a temporary folder (site/ itself is left alone)."""
     site = tmp_path_factory.mktemp("built") / "site"
-    assert build_all(PROJECT / "data", site, build_cache) == 0
+    assert builder(PROJECT / "data", site, build_cache) == 0
     return site
 
 

@@ -94,7 +94,7 @@ def test_check_command_passes_on_good_data():
     assert "数据校验通过" in result.stdout
 
 
-def test_failed_build_leaves_previous_site_untouched(tmp_path):
+def test_failed_build_leaves_previous_site_untouched(tmp_path, builder):
     from macros.cli import build_all
 
     site = tmp_path / "site"
@@ -109,7 +109,7 @@ def test_failed_build_leaves_previous_site_untouched(tmp_path):
     assert (site / "index.html").exists() and (site / "pdf" / "handbook.pdf").exists()
 
 
-def test_failure_after_validation_also_leaves_site_untouched(tmp_path, monkeypatch):
+def test_failure_after_validation_also_leaves_site_untouched(tmp_path, monkeypatch, builder):
     import macros.pdf
     from macros.cli import build_all
     from macros.errors import BuildError
@@ -126,3 +126,47 @@ def test_failure_after_validation_also_leaves_site_untouched(tmp_path, monkeypat
     with pytest.raises(BuildError):
         build_all(data, site)
     assert sorted(p.relative_to(site) for p in site.rglob("*")) == before
+
+
+def _cli(capsys, *argv: str) -> tuple[int, str]:
+    from macros.cli import main
+
+    status = main(list(argv))
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return status, err
+
+
+def test_a_data_file_linking_outside_the_folder_is_refused(tmp_path, capsys):
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    (data / "secrets.yaml").symlink_to("/etc/passwd")
+    status, err = _cli(capsys, "--data", str(data), "check")
+    assert status == 1
+    assert err.startswith("data/secrets.yaml:1:1: 这个数据文件是指向数据目录之外的链接（/etc/passwd），已拒绝读取。")
+    assert "root:" not in err
+
+
+def test_a_data_file_that_cannot_be_read_is_reported_with_the_rest(tmp_path, capsys):
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    (data / "folder.yaml").mkdir()
+    status, err = _cli(capsys, "--data", str(data), "check")
+    assert status == 1 and err.startswith("data/folder.yaml:1:1: 无法读取这个文件（Is a directory）。")
+
+
+def test_an_output_folder_that_cannot_be_written_is_a_message_not_a_traceback(tmp_path, capsys):
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    status, err = _cli(capsys, "--data", str(FIXTURES / "base" / "data"), "build", "--site", str(tmp_path / "a-file" / "site"))
+    assert status == 1 and err.startswith("生成失败，site/ 保持不变：无法写入")
+
+
+def test_the_engine_s_own_limits_are_build_errors(tmp_path):
+    """What an operator can meet in the engine itself (a theme without its search worker, a number
+    past what the headings can write) is one of the family, with a Chinese message."""
+    from macros.errors import BuildError
+    from macros.render import cjk_number
+    from macros.search import material_worker
+
+    with pytest.raises(BuildError, match="检索线程脚本"):
+        material_worker(tmp_path)
+    with pytest.raises(BuildError, match="序号 10000 超出了中文数字能写的范围"):
+        cjk_number(10000)

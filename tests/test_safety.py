@@ -12,7 +12,7 @@ HOSTILE = "</title><script>alert(1)</script>{{ 7*7 }}审理室"
 
 
 @pytest.fixture(scope="module")
-def hostile_site(tmp_path_factory):
+def hostile_site(tmp_path_factory, builder):
     root = tmp_path_factory.mktemp("hostile")
     data = copy_data(FIXTURES / "base" / "data", root / "data")
     roles = data / "roles.yaml"
@@ -44,7 +44,7 @@ def test_markup_in_data_is_text_in_the_pdf(hostile_site):
     assert HOSTILE in text.replace("\n", "")
 
 
-def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch):
+def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch, builder):
     import macros.pdf
 
     site = tmp_path / "site"
@@ -62,6 +62,7 @@ def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "site"]  # the stage is gone too
 
 
+@pytest.mark.usefixtures("builder")
 def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path, monkeypatch):
     """Above NAV_ENTRY_LIMIT a section lists only its index; its pages then take their titles from
     the page itself, which must stay text too."""

@@ -233,7 +233,7 @@ def cjk_number(n: int) -> str:
     """1 -> 一, 12 -> 十二, 20 -> 二十, 100 -> 一百, 105 -> 一百零五, 110 -> 一百一十 (for 第N步 and
     chapter numbers; up to 9999)."""
     if not 0 <= n < 10000:
-        raise ValueError(f"cjk_number: {n} is out of range")
+        raise BuildError(f"序号 {n} 超出了中文数字能写的范围（0—9999）。")
     if n < 10:
         return _DIGITS[n]
     if n < 20:
