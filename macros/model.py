@@ -11,6 +11,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
+from .labels import (
+    NO_SYSTEM_LABEL,
+    PROCEDURE_SYSTEM_LABELS,
+    ROLE_KIND_LABELS,
+    SOURCE_STANDING_LABELS,
+    TOPIC_CATEGORY_LABELS,
+)
+
 
 class _Entity:
     """Short reprs: the objects reference each other in cycles. `noun` names the kind of entry for
@@ -51,25 +59,8 @@ UNASSIGNED_LABEL = "来源未明确承办"
 # The parts a role plays in a step or procedure, strongest first (a step's first role leads it).
 PART_LEAD, PART_APPROVE, PART_TAKE = PARTS = ("牵头", "审批", "参与")
 
-# In the order a newcomer meets them (the navigation and the roles index group by kind).
-ROLE_KIND_LABELS = MappingProxyType(
-    {"body": "机构", "leadership": "领导层", "position": "岗位", "group": "工作组", "external": "外部单位"}
-)
-
-
-# What a source's content is: a reader weighs a proposal differently from a rule in force.
-SOURCE_STANDING_LABELS = MappingProxyType({
-    "proposal": "调研报告提出的建议，不是已施行的规定",
-    "practice": "当地实践的总结，做法以当地为准",
-    "study": "调研总结，兼有当地做法和建议",
-    "compilation": "多篇文章的汇编，各篇观点不一定一致",
-})
-
-# Working systems that group procedures, in reading order; None (not stated) comes last.
-PROCEDURE_SYSTEM_LABELS = MappingProxyType({
-    "contracting": "总承包", "inspection": "巡视巡察与信访", "joint": "室组地", "reform": "改革机制",
-    "stationed": "派驻", None: "其他程序",
-})
+# None (a procedure that names no system) comes last.
+PROCEDURE_SYSTEM_LABELS = MappingProxyType({**PROCEDURE_SYSTEM_LABELS, None: NO_SYSTEM_LABEL})
 
 
 @_entity
@@ -384,11 +375,6 @@ class Term(_Entity):
 OTHER_INITIAL = "其他"
 
 
-TOPIC_CATEGORY_LABELS = MappingProxyType({
-    "background": "背景", "function": "职能", "difficulty": "困难", "principle": "原则", "method": "方法",
-    "accountability": "问责", "standard": "标准", "mechanism": "工作机制", "relationship": "关系",
-    "requirement": "工作要求", "mode": "协作模式", "practice": "实践做法", "fact": "数据与事例",
-})
 
 
 @_entity

@@ -10,6 +10,15 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from .labels import (
+    NO_SYSTEM_LABEL,
+    PROCEDURE_SYSTEM_LABELS,
+    ROLE_KIND_LABELS,
+    SOURCE_STANDING_LABELS,
+    TOPIC_CATEGORY_LABELS,
+    described,
+)
+
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
 Id = Annotated[str, StringConstraints(pattern=ID_PATTERN)]
@@ -48,7 +57,7 @@ class Section(Strict):
     excluded: Text | None = Field(None, description="有意不收录时写明理由")
 
 
-SourceStanding = Literal["proposal", "practice", "study", "compilation"]
+SourceStanding = Literal[tuple(SOURCE_STANDING_LABELS)]
 
 
 class Source(Strict):
@@ -61,8 +70,7 @@ class Source(Strict):
     place: Text | None = Field(None, description="来源所述的地方或单位（读者据此判断适用范围）")
     standing: SourceStanding | None = Field(
         None,
-        description="来源所述内容的性质：proposal 调研提出的建议，practice 当地实践的总结，"
-        "study 调研总结（实践与建议兼有），compilation 多篇文章的汇编",
+        description=f"来源所述内容的性质：{described(SOURCE_STANDING_LABELS)}",
     )
     sections: list[Section] = Field(min_length=1)
 
@@ -77,16 +85,14 @@ class Handbook(Strict):
         None, description="上一版数据的目录，相对于本数据目录（如 ../editions/2026-1/data）；写了就生成“本版修订说明”")
 
 
-ProcedureSystem = Literal["contracting", "inspection", "joint", "reform", "stationed"]
-RoleKind = Literal["body", "position", "group", "leadership", "external"]
+ProcedureSystem = Literal[tuple(PROCEDURE_SYSTEM_LABELS)]
+RoleKind = Literal[tuple(ROLE_KIND_LABELS)]
 
 
 class Role(Reviewed):
     id: Id
     name: Text
-    kind: RoleKind = Field(
-        description="body 机构/部门，position 岗位，group 临时工作组，leadership 领导层，external 外部单位"
-    )
+    kind: RoleKind = Field(description=f"角色的类别：{described(ROLE_KIND_LABELS)}")
     parent: Id | None = Field(None, description="所属上级机构的标识")
     summary: Text | None = None
     aliases: list[Text] = Field(default_factory=list, description="别称，用于检索")
@@ -149,8 +155,7 @@ class Procedure(Reviewed):
     lead: Id = Field(description="牵头角色")
     system: ProcedureSystem | None = Field(
         None,
-        description="所属工作体系（导航按它分组）：contracting 总承包，inspection 巡视巡察与信访，"
-        "joint 室组地，reform 改革机制，stationed 派驻；不写则归入“其他程序”",
+        description=f"所属工作体系（导航按它分组）：{described(PROCEDURE_SYSTEM_LABELS)}；不写则归入“{NO_SYSTEM_LABEL}”",
     )
     trigger: Text | None = Field(None, description="启动条件")
     frequency: TimeLimit | None = Field(None, description="程序多久进行一次（kind 写 every 或 at-least-every）")
@@ -196,10 +201,7 @@ class Term(Reviewed):
     cite: Cites
 
 
-TopicCategory = Literal[
-    "background", "function", "difficulty", "principle", "method", "accountability", "standard", "mechanism",
-    "relationship", "requirement", "mode", "practice", "fact",
-]
+TopicCategory = Literal[tuple(TOPIC_CATEGORY_LABELS)]
 
 
 class TopicItem(Strict):
@@ -213,11 +215,7 @@ class Topic(Reviewed):
     id: Id
     name: Text = Field(description="来源自己的名称；另用更清楚的名称时，把来源的名称写进 aliases")
     aliases: list[Text] = Field(default_factory=list, description="别称（来源的原名等），用于检索")
-    category: TopicCategory = Field(
-        description="background 背景, function 职能, difficulty 困难, principle 原则, method 方法, "
-        "accountability 问责, standard 标准, mechanism 机制, relationship 关系, requirement 要求, "
-        "mode 模式, practice 做法, fact 数据与事例"
-    )
+    category: TopicCategory = Field(description=f"要点的类别：{described(TOPIC_CATEGORY_LABELS)}")
     summary: Text | None = None
     items: list[TopicItem] = Field(default_factory=list)
     stated_count: StatedCount | None = None
