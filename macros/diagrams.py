@@ -106,10 +106,12 @@ def _box(box: _Box) -> str:
     for line_no, line in enumerate(wrap(step.title, CHARS_PER_LINE, 2)):
         out.append(f'<text x="{box.centre_x}" y="{box.y + 30 + line_no * 15}" text-anchor="middle">'
                    f"{escape(line)}</text>")
+    # The bottom line: who else acts, and whether the lane the box sits in is the handbook's inference.
     others = [role.name for role in step.roles[1:]]
-    if others:
+    bottom = step.roles_marker + ("协同：" + "、".join(others) if others else "")
+    if bottom:
         out.append(f'<text x="{box.centre_x}" y="{box.y + BOX_HEIGHT - 5}" text-anchor="middle" font-size="10" '
-                   f'fill="#555">{escape(wrap("协同：" + "、".join(others), 13, 1)[0])}</text>')
+                   f'fill="#555">{escape(wrap(bottom, 13, 1)[0])}</text>')
     out.append("</g>")
     return "".join(out)
 

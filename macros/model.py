@@ -55,6 +55,8 @@ def quoted(text: str) -> str:
 
 # Shown wherever a step's actor would be, when the source does not name one.
 UNASSIGNED_LABEL = "来源未明确承办"
+# After the actors of a step the source does not name, where the handbook infers them from elsewhere.
+INFERRED_LABEL = "（编者推断）"
 
 # The parts a role plays in a step or procedure, strongest first (a step's first role leads it).
 PART_LEAD, PART_APPROVE, PART_TAKE = PARTS = ("牵头", "审批", "参与")
@@ -232,6 +234,7 @@ class Step(_Entity):
     roles: tuple[Role, ...] = ()
     approved_by: tuple[Role, ...] = ()
     next: tuple[Transition, ...] = ()
+    roles_inferred: bool = False
     procedure: Procedure = field(repr=False, default=None)  # type: ignore[assignment]
 
     @property
@@ -242,6 +245,11 @@ class Step(_Entity):
     @property
     def unassigned(self) -> bool:
         return not self.roles
+
+    @property
+    def roles_marker(self) -> str:
+        """What follows the actors wherever they are shown: the inferred label, or ''."""
+        return INFERRED_LABEL if self.roles_inferred and self.roles else ""
 
     @property
     def following(self) -> tuple[Transition, ...]:
@@ -257,7 +265,7 @@ class Step(_Entity):
     @property
     def who(self) -> str:
         """Who acts, and who approves: 'A、B（审批：C）', or the unassigned label."""
-        text = "、".join(role.name for role in self.roles) or UNASSIGNED_LABEL
+        text = "、".join(role.name for role in self.roles) + self.roles_marker or UNASSIGNED_LABEL
         if self.approved_by:
             text += f"（审批：{'、'.join(role.name for role in self.approved_by)}）"
         return text

@@ -288,7 +288,8 @@ class _Resolver:
             citations = cite(raw.cite, entry, ("steps", index)) if raw.cite else procedure.citations
             time_limit = self.time_limit(raw.time_limit, entry, ("steps", index, "time_limit"), citations)
             steps[raw.id] = m.Step(raw.id, len(steps) + 1, raw.title, raw.action, tuple(raw.documents), time_limit,
-                                   raw.condition, raw.end, tuple(raw.notes), citations, procedure=procedure)
+                                   raw.condition, raw.end, tuple(raw.notes), citations,
+                                   roles_inferred=raw.roles_inferred, procedure=procedure)
         return steps
 
     def _link_steps(self, procedure: m.Procedure, entry: _Entry, steps: dict[str, m.Step]) -> None:

@@ -138,6 +138,9 @@ class Step(Strict):
         description="承办角色，第一个为牵头角色；来源没有写明由谁承办时留空，显示为“来源未明确承办”",
     )
     action: Text = Field(description="做什么")
+    roles_inferred: bool = Field(
+        False, description="承办角色是本手册据来源别处推断的（来源在这一步没有写明）；各处都标“（编者推断）”，"
+                           "推断的依据写在 notes 里")
     approved_by: list[Id] = Field(default_factory=list, description="审批角色")
     documents: list[Text] = Field(default_factory=list, description="产生的文书或材料")
     time_limit: TimeLimit | None = None

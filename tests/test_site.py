@@ -320,9 +320,8 @@ def test_swimlane_text_is_escaped():
     assert wrap("一二三四五六七八九十", 4, 2) == ["一二三四", "五六七…"]
 
 
-def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_path):
-    from macros.diagrams import swimlane_svg
-    from macros.quality import quality_report
+def _handbook_with_sample_step(tmp_path, written_as: str):
+    """The fixture data with the sample procedure's review step's roles line written otherwise."""
     from macros.resolve import load_handbook
 
     from .conftest import FIXTURES, copy_data
@@ -330,8 +329,33 @@ def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_pa
     data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     sample = data / "procedures" / "sample.yaml"
     text = sample.read_text(encoding="utf-8")
-    sample.write_text(text.replace("roles: [case-trial-office]", "roles: []", 1), encoding="utf-8")
-    handbook = load_handbook(data)
+    sample.write_text(text.replace("roles: [case-trial-office]", written_as, 1), encoding="utf-8")
+    return load_handbook(data), data
+
+
+def test_an_inferred_actor_is_marked_in_every_medium(tmp_path):
+    """A step whose actors the handbook infers (roles_inferred) carries the same mark on its page, in
+    the step table, the swimlane, the role page, the record form and the self-test answer."""
+    from macros.diagrams import swimlane_svg
+    from macros.model import INFERRED_LABEL, procedure_form
+
+    handbook, _ = _handbook_with_sample_step(tmp_path, "roles: [case-trial-office]\n        roles_inferred: true")
+    procedure = handbook.procedure("sample")
+    step = next(s for s in procedure.steps if s.roles_inferred)
+    build = Build(handbook, "2026-01-01")
+    assert build.entry_page(procedure).count(INFERRED_LABEL) == 3  # the step table, the swimlane, the step
+    assert INFERRED_LABEL in swimlane_svg(procedure)
+    assert build.entry_page(handbook.role("case-trial-office")).count(INFERRED_LABEL) == 1
+    assert step.who.startswith(f"案件审理室{INFERRED_LABEL}")  # what the record form and the self-test print
+    assert sum(INFERRED_LABEL in item.text for item in procedure_form(procedure).items) == 1
+
+
+def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_path):
+    from macros.diagrams import swimlane_svg
+    from macros.quality import quality_report
+    from macros.resolve import load_handbook
+
+    handbook, data = _handbook_with_sample_step(tmp_path, "roles: []")
     procedure = handbook.procedure("sample")
     step = next(s for s in procedure.steps if s.unassigned)
     assert step.lead is None and handbook.role("case-trial-office") not in procedure.roles
@@ -367,16 +391,7 @@ def test_involvement_ranks_lead_over_approval(handbook):
 
 def test_a_role_that_leads_and_approves_a_step_is_shown_as_leading_it_everywhere(tmp_path):
     """The matrix and the role page agree: 牵头 ranks over 审批 in a step as in a procedure."""
-    from macros.resolve import load_handbook
-
-    from .conftest import FIXTURES, copy_data
-
-    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
-    sample = data / "procedures" / "sample.yaml"
-    text = sample.read_text(encoding="utf-8")
-    sample.write_text(text.replace("roles: [case-trial-office]", "roles: [case-trial-office]\n        approved_by: [case-trial-office]", 1),
-                      encoding="utf-8")
-    handbook = load_handbook(data)
+    handbook, _ = _handbook_with_sample_step(tmp_path, "roles: [case-trial-office]\n        approved_by: [case-trial-office]")
     role = handbook.role("case-trial-office")
     step = next(s for s in handbook.procedure("sample").steps if role in s.approved_by)
     assert step.lead is role and step.part_of(role) == "牵头"
