@@ -640,3 +640,23 @@ def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
     assert "负责维护的条目" in owner and 'href="../roles/case-trial-office.html"' in owner
     assert any(line.startswith("复核期限早于本版日期 2026-01-01、待复核的条目（1）：角色：案件审理室（2025-12-31）")
                for line in quality_report(check_folder(data)))
+
+
+def test_text_files_have_reproducible_precompressed_copies(built_site):
+    """Every text file over 1 KB has a .gz beside it for gzip_static: the same bytes gzip gives at
+    level 9 with no name and a zero time in its header, and the original's modification time."""
+    import gzip
+
+    from macros.compress import LEVEL, MIN_BYTES, TEXT_SUFFIXES
+
+    texts = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size > MIN_BYTES]
+    assert len(texts) > 100
+    for path in texts:
+        packed = path.with_name(path.name + ".gz")
+        assert packed.is_file(), path
+        data = packed.read_bytes()
+        assert data[:3] == b"\x1f\x8b\x08" and data[3] & 0x08 == 0 and data[4:8] == b"\0\0\0\0", packed
+        assert data == gzip.compress(path.read_bytes(), compresslevel=LEVEL, mtime=0), packed
+        assert packed.stat().st_mtime_ns == path.stat().st_mtime_ns, packed
+    small = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size <= MIN_BYTES]
+    assert not any(p.with_name(p.name + ".gz").exists() for p in small if p.name != "sitemap.xml")
