@@ -28,6 +28,8 @@ load("search-data.js").then(() => {
   const CLOSE_SECOND = 0.75
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
+  // what it is worth, to a question about a time limit, that a section states one
+  const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
   const KIND_OF_BODY = /(纪检组|纪检监察室|工作组|领导小组)$/u
   const HAN = /\p{sc=Han}/u
@@ -39,7 +41,8 @@ load("search-data.js").then(() => {
   const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
   const rarities = new Map()  // word -> rarity, worked out once per word
   const questionWords = new Set(HB.questionWords)
-  let current = { text: "", words: [], added: [], quoted: [] }
+  const timeWords = new Set(HB.timeWords)
+  let current = { text: "", words: [], added: [], quoted: [], time: false }
   let averageLength = 1
 
   /** Learn the index's words from the documents, split as Material splits them. */
@@ -62,7 +65,7 @@ load("search-data.js").then(() => {
       if (!best[i]) continue
       for (let j = i + 1; j <= Math.min(run.length, i + LONGEST_WORD); j++) {
         const piece = run.slice(i, j)
-        const known = vocabulary.has(piece) || questionWords.has(piece)
+        const known = vocabulary.has(piece) || questionWords.has(piece) || timeWords.has(piece)
         if (!known && j - i > 1) continue
         const cost = best[i].cost + (known ? 1 : 2)
         if (!best[j] || cost < best[j].cost) best[j] = { cost, words: [...best[i].words, piece] }
@@ -83,7 +86,9 @@ load("search-data.js").then(() => {
   /** The query as Material's worker should see it: content words, the other names of the entries
       they name, and the handbook's words for everyday ones. */
   function rewrite(query) {
-    const kept = words(query).filter(word => !questionWords.has(word))
+    // a question about a time limit: the limit is what it wants, the time words are not its subject
+    const time = HB.timeWords.some(word => query.includes(word))
+    const kept = words(query).filter(word => !questionWords.has(word) && !(time && timeWords.has(word)))
     const all = [...kept]
     const added = []
     for (const word of kept)
@@ -91,7 +96,7 @@ load("search-data.js").then(() => {
         for (const piece of words(synonym))
           if (!all.includes(piece)) { all.push(piece); added.push(piece) }
     const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
-    current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted }
+    current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted, time }
     if (!all.length) return query
     return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
   }
@@ -176,6 +181,10 @@ load("search-data.js").then(() => {
     const keyed = groups.map((group, index) => {
       const pageTitle = plain((group.find(item => !item.location.includes("#")) || { title: "" }).title)
       const items = group.map((item, order) => ({ item, order, score: relevance(item, weights, pageTitle) }))
+      // asked how long: among the sections about what it asks, the ones that state a limit come first
+      if (current.time)
+        for (const entry of items)
+          if (entry.score > 0 && HB.limits[entry.item.location]) entry.score += STATES_LIMIT
       items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
       const best = items[0].score + Math.max(...group.map(named))
       const location = page(group[0].location)
