@@ -43,7 +43,7 @@ TIME_WORDS = ("多久", "多长时间", "多少天", "几天", "几个月", "几
 DEMOTED_PAGES = ("coverage.html", "sources.html")
 # Pages that list entries with their summaries: below the entries themselves.
 LISTING_PAGES = ("index.html", "start.html", "roles/index.html", "procedures/index.html", "checklists/index.html",
-                 "topics/index.html", "courses/index.html")
+                 "topics/index.html", "courses/index.html", "glossary.html")
 # Weight of a title word against a body word (Material's default: 1000).
 TITLE_BOOST = 10
 MAX_WORD = 8  # longer names stay out: a whole-title token would not match a query split into words

@@ -444,7 +444,8 @@ def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
 
 def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
     """A reader looks a term up by how it sounds: one group per initial, A to Z, each term once under
-    the initial of its first syllable, and a row of initials that leads to every group."""
+    the initial of its first syllable, and a row of initials that leads to every group. The glossary
+    is the index: each term links to a page of its own, which holds its definition."""
     from macros.model import OTHER_INITIAL
 
     page = (built_site / "glossary.html").read_text(encoding="utf-8")
@@ -455,13 +456,13 @@ def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
     row = re.search(r'<nav class="hb-initials" aria-label="按拼音首字母查找">(.*?)</nav>', page).group(1)
     assert re.findall(r'<a href="#initial-([a-z]+)">([^<]+)</a>', row) == [
         (i, OTHER_INITIAL if i == "other" else i.upper()) for i in initials]
-    order = re.findall(r'<h3 id="term-([\w-]+)"', page)
+    order = re.findall(r'<a href="terms/([\w-]+)\.html" data-term="\1">', page)
     assert order == [t.id for _initial, terms in handbook.terms_by_initial() for t in terms]
     assert sorted(order) == sorted(t.id for t in handbook.terms)
     # Each group holds the terms that begin with its initial, in the order of their syllables.
     group_of = {}
     for initial, body in re.findall(r'<h2 id="initial-([a-z]+)"(.*?)(?=<h2 |$)', page, re.DOTALL):
-        group_of.update((term_id, initial) for term_id in re.findall(r'<h3 id="term-([\w-]+)"', body))
+        group_of.update((term_id, initial) for term_id in re.findall(r'data-term="([\w-]+)"', body))
     name = {t.term: t.id for t in handbook.terms}
     assert [group_of[name[t]] for t in ("回头看", "三转", "一案双查", "留置", "澄清正名", "365")] == [
         "h", "s", "y", "l", "c", "other"]
@@ -660,3 +661,20 @@ def test_text_files_have_reproducible_precompressed_copies(built_site):
         assert packed.stat().st_mtime_ns == path.stat().st_mtime_ns, packed
     small = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size <= MIN_BYTES]
     assert not any(p.with_name(p.name + ".gz").exists() for p in small if p.name != "sitemap.xml")
+
+
+def test_each_term_has_a_page_of_its_own(built_site, handbook):
+    """A search about a term lands on its page: its name as the page's heading, its definition, and
+    its own names left unmarked there (no tooltip repeating what is being read)."""
+    import html
+
+    for term in handbook.terms:
+        page = (built_site / "terms" / f"{term.id}.html").read_text(encoding="utf-8")
+        assert f'<h1 id="term-{term.id}">' in page, term.id
+        assert html.escape(term.definition, quote=False) in page or term.definition in html.unescape(page), term.id
+        body = page.split('<div class="hb-term"', 1)[1].split("</div>", 1)[0]
+        assert f'title="{html.escape(term.term, quote=True)}：' not in body, term.id
+    # Other pages link a term to its page, and still carry its tooltip.
+    procedure = (built_site / "procedures" / "clue-handling.html").read_text(encoding="utf-8")
+    assert 'abbr class="hb-term"' in procedure
+    assert "glossary.html#term-" not in "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.html"))
