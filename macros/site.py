@@ -21,7 +21,7 @@ from .diff import EDITION_CHANGES_TITLE
 from .errors import BuildError
 from .logs import LogCollector
 from .render.pages import Build
-from .search import jieba_taught, query_data_script
+from .search import jieba_taught, query_data_script, split_search_index
 from .site_macros import BUILD_KEY
 
 THEME_DIR = Path(material.__file__).parent / "templates"
@@ -149,6 +149,7 @@ def build_site(build: Build, project: Path, stage: Path, site_dir: Path) -> None
             raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
+    split_search_index(site_dir, build.handbook)
 
 
 def site_config_overrides(build: Build, config_file: Path) -> dict:

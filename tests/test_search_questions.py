@@ -24,7 +24,9 @@ def plain(html: str) -> str:
 
 def section_texts(site: Path) -> dict[str, str]:
     """Search location (page or page#section) -> the text of that part of the page."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    from macros.search import search_documents
+
+    docs = search_documents(site)
     return {doc["location"]: plain(f"{doc['title']} {doc['text']}") for doc in docs}
 
 
