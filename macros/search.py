@@ -229,6 +229,7 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
         "words": sorted(postings, key=_utf16),
         "pages": [sorted(postings[word]) for word in sorted(postings, key=_utf16)],
         "pageCount": len(pages),
+        "locations": list(page_of),
     }
     (folder / PAGES_DIR).mkdir(exist_ok=True)
     (folder / f"{LEXICON}.js").write_text(part_script(LEXICON, lexicon), encoding="utf-8")

@@ -65,6 +65,8 @@ load("search-data.js").then(() => {
   const CLOSE_SECOND = 0.75
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
+  // pages loaded and indexed for one question
+  const MOST_PAGES = 30
   // what it is worth, to a question about a time limit, that a section states one
   const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
@@ -91,13 +93,16 @@ load("search-data.js").then(() => {
   }
 
   /** The pages whose sections hold a word that begins with one of the question's words (lunr's
-      trailing wildcard, as Material queries): all that Material's worker can find for it. A single
+      trailing wildcard, as Material queries): what Material's worker can find for it. A single
       Han character begins too many words to narrow anything, and weighs little: characters that
       stand alone side by side (五 账, no word of the index) are looked up together, as the start of
-      a word (五账管理); only when nothing else is found does each count on its own. */
-  function pagesFor(words) {
-    const found = new Set()
+      a word (五账管理); only when nothing else is found does each count on its own.
+      Of these, the MOST_PAGES that hold the rarest of its words (or that it names) are loaded: a
+      common word would otherwise bring half the handbook, and the re-ranking would put those
+      pages below the ones kept anyway. Listings and pages about the handbook come last here too. */
+  function pagesFor() {
     const single = word => word.length === 1 && HAN.test(word)
+    const words = [...current.words, ...current.added]
     const keys = words.filter(word => !single(word))
     for (let i = 0; i < words.length; i++) {
       let j = i
@@ -105,14 +110,33 @@ load("search-data.js").then(() => {
       if (j - i > 1) keys.push(words.slice(i, j).join(""))
       i = j
     }
-    for (const key of keys) add(found, key)
-    if (!found.size)
-      for (const word of words.filter(single)) add(found, word)
-    return [...found].sort((a, b) => a - b)
+    const score = new Map()
+    const weigh = key => {
+      const known = lexicon.frequencies[key]
+      const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+      for (const page of pagesOf(key)) score.set(page, (score.get(page) || 0) + weight)
+    }
+    keys.forEach(weigh)
+    if (!score.size) words.filter(single).forEach(weigh)
+    const bonus = new Map()
+    for (const [location, names] of Object.entries(HB.names))
+      if (!location.includes("#") && names.some(name => {
+        const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
+        return key.length > 1 && current.text.includes(key)
+      })) bonus.set(location, NAMED)
+    const rank = page => {
+      const location = lexicon.locations[page]
+      const later = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
+      return [later, -(score.get(page) + (bonus.get(location) || 0))]
+    }
+    const ranked = [...score.keys()].map(page => [rank(page), page])
+    ranked.sort(([a, p], [b, q]) => (a[0] - b[0]) || (a[1] - b[1]) || (p - q))
+    return ranked.slice(0, MOST_PAGES).map(([, page]) => page).sort((a, b) => a - b)
   }
 
-  /** Add the pages of the words that begin with `start` (a range of the sorted list). */
-  function add(found, start) {
+  /** The pages of the words that begin with `start` (a range of the sorted list). */
+  function pagesOf(start) {
+    const found = new Set()
     let low = 0
     let high = lexicon.words.length
     while (low < high) {
@@ -122,6 +146,7 @@ load("search-data.js").then(() => {
     }
     for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++)
       for (const page of lexicon.pages[i]) found.add(page)
+    return found
   }
 
   /** Cut a run of Han characters into the fewest known words; an unknown character stands alone. */
@@ -305,12 +330,15 @@ load("search-data.js").then(() => {
   let running = false
 
   /** Load the pages the question needs, have Material's worker index and search them, re-rank. */
+  // Marks (performance.mark) say where a question's time went; bench/first_search.py reads them.
   async function answer(query) {
     prepare(await lexiconLoaded)
+    performance.mark("hb-lexicon")
     const rewritten = rewrite(query)
-    const pages = pagesFor([...current.words, ...current.added])
+    const pages = pagesFor()
     if (!pages.length) return { items: [] }
     const docs = (await Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))).flat()
+    performance.mark("hb-pages")
     for (const doc of docs)
       if (!texts.has(doc.location)) texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
     current.locations = docs.map(doc => doc.location)
@@ -319,8 +347,12 @@ load("search-data.js").then(() => {
       await toMaterial({ type: SETUP, data: { ...setup, docs } })
       indexed = pages.join()
     }
+    performance.mark("hb-indexed")
     const result = (await toMaterial({ type: QUERY, data: rewritten })).data
-    return { ...result, items: rerank(result.items).map(group => group.map(shown)) }
+    performance.mark("hb-matched")
+    const items = rerank(result.items).map(group => group.map(shown))
+    performance.mark("hb-ranked")
+    return { ...result, items }
   }
 
   async function run() {
