@@ -66,7 +66,8 @@ load("search-data.js").then(() => {
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
   // pages loaded and indexed for one question
-  const MOST_PAGES = 30
+  const MOST_PAGES = 40
+  const SHOWN_PAGES = 3
   // what it is worth, to a question about a time limit, that a section states one
   const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
@@ -131,7 +132,11 @@ load("search-data.js").then(() => {
     }
     const ranked = [...score.keys()].map(page => [rank(page), page])
     ranked.sort(([a, p], [b, q]) => (a[0] - b[0]) || (a[1] - b[1]) || (p - q))
-    return ranked.slice(0, MOST_PAGES).map(([, page]) => page).sort((a, b) => a - b)
+    // listings only repeat the entries' summaries: loaded when the entries found are too few to fill
+    // the first results
+    const entries = ranked.filter(([[later]]) => !later).length
+    const kept = entries >= SHOWN_PAGES ? ranked.slice(0, Math.min(entries, MOST_PAGES)) : ranked.slice(0, MOST_PAGES)
+    return kept.map(([, page]) => page).sort((a, b) => a - b)
   }
 
   /** The pages of the words that begin with `start` (a range of the sorted list). */
@@ -190,7 +195,9 @@ load("search-data.js").then(() => {
     current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted, time,
                 locations: [] }
     if (!all.length) return query
-    return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
+    // (a single character needs no mark: Material tries a one-character run as it is, and would
+    // find nothing if the pages loaded for the question hold no word of that one character)
+    return all.map(word => HAN.test(word) && word.length > 1 ? word + END_OF_WORD : word).join(" ")
   }
 
   function plain(html) {
