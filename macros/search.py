@@ -158,6 +158,8 @@ def query_data_script(handbook: m.Handbook, theme_dir: Path) -> str:
 # page fetches) and writes what a question needs beside it:
 # - search/lexicon.js: the index's vocabulary (to cut a question into its words), how many sections
 #   contain each word (to weigh it), and for each word the pages whose sections hold it as a word;
+# - search/characters.js: the pages that hold each word of one Han character (for a question made
+#   of nothing else);
 # - search/pages/<n>.js: the sections of page n, as Material indexed them.
 # The handbook's worker (handbook-search.js) loads the lexicon, and for each question only the pages
 # that contain its words, and lets Material's worker index those. Both are scripts that call
@@ -166,6 +168,7 @@ def query_data_script(handbook: m.Handbook, theme_dir: Path) -> str:
 
 SEARCH_DIR = "search"
 LEXICON = "lexicon"
+CHARACTERS = "characters"
 PAGES_DIR = "pages"
 PART_CALL = "self.__hbPart("
 LONGEST_WORD = 12  # as the worker's LONGEST_WORD: longer runs are not looked up as words
@@ -207,6 +210,7 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
     # Words as Material's tokenizer cuts them (text between tags, split at the separator), and the
     # pages that hold each: a query word matches the words it begins (lunr's trailing wildcard).
     postings: dict[str, set[int]] = {}
+    characters: dict[str, set[int]] = {}  # words of one Han character: many pages each, kept apart
     vocabulary: set[str] = set()
     for number, page in enumerate(pages):
         for doc in page:
@@ -216,6 +220,8 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
                         word = word.lower()
                         if word and (len(word) > 1 or not _HAN_RUN.fullmatch(word)):
                             postings.setdefault(word, set()).add(number)
+                        elif word:
+                            characters.setdefault(word, set()).add(number)
                         if 1 < len(word) <= LONGEST_WORD and _HAN_RUN.search(word):
                             vocabulary.add(word)
     texts = [plain_text(doc) for doc in docs]
@@ -233,6 +239,9 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
     }
     (folder / PAGES_DIR).mkdir(exist_ok=True)
     (folder / f"{LEXICON}.js").write_text(part_script(LEXICON, lexicon), encoding="utf-8")
+    # Only a question made of lone characters (望、闻、问、切) needs these.
+    chars = {char: sorted(pages_of) for char, pages_of in characters.items()}
+    (folder / f"{CHARACTERS}.js").write_text(part_script(CHARACTERS, chars), encoding="utf-8")
     for number, page in enumerate(pages):
         (folder / PAGES_DIR / f"{number}.js").write_text(part_script(str(number), page), encoding="utf-8")
     slim = json.dumps({"config": config, "docs": []}, ensure_ascii=False, separators=(",", ":"))

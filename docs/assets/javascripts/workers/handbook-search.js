@@ -65,6 +65,9 @@ load("search-data.js").then(() => {
   const CLOSE_SECOND = 0.75
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
+  // A term's page holds its definition and what other entries say about it: where those match a
+  // question as well as the entry they come from, the entry answers it, so a term page ranks lower.
+  const TERM_PAGE = 0.75
   // pages loaded and indexed for one question
   const MOST_PAGES = 40
   const SHOWN_PAGES = 3
@@ -101,7 +104,7 @@ load("search-data.js").then(() => {
       Of these, the MOST_PAGES that hold the rarest of its words (or that it names) are loaded: a
       common word would otherwise bring half the handbook, and the re-ranking would put those
       pages below the ones kept anyway. Listings and pages about the handbook come last here too. */
-  function pagesFor() {
+  async function pagesFor() {
     const single = word => word.length === 1 && HAN.test(word)
     const words = [...current.words, ...current.added]
     const keys = words.filter(word => !single(word))
@@ -112,13 +115,16 @@ load("search-data.js").then(() => {
       i = j
     }
     const score = new Map()
-    const weigh = key => {
+    const weigh = (key, also = []) => {
       const known = lexicon.frequencies[key]
       const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
-      for (const page of pagesOf(key)) score.set(page, (score.get(page) || 0) + weight)
+      for (const page of new Set([...pagesOf(key), ...also])) score.set(page, (score.get(page) || 0) + weight)
     }
-    keys.forEach(weigh)
-    if (!score.size) words.filter(single).forEach(weigh)
+    for (const key of keys) weigh(key)
+    if (!score.size) {
+      const characters = await part(`${SEARCH}characters.js`, "characters")
+      for (const word of words.filter(single)) weigh(word, characters[word] || [])
+    }
     const bonus = new Map()
     for (const [location, names] of Object.entries(HB.names))
       if (!location.includes("#") && names.some(name => {
@@ -292,8 +298,8 @@ load("search-data.js").then(() => {
         for (const entry of items)
           if (entry.score > 0 && HB.limits[entry.item.location]) entry.score += STATES_LIMIT
       items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
-      const best = items[0].score + Math.max(...group.map(named))
       const location = page(group[0].location)
+      const best = (items[0].score + Math.max(...group.map(named))) * (location.startsWith("terms/") ? TERM_PAGE : 1)
       // pages about the handbook last; listings (which repeat every entry's summary) after entries
       const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
       // Material shows the sections that score as high as the first one: the close seconds too
@@ -342,7 +348,7 @@ load("search-data.js").then(() => {
     prepare(await lexiconLoaded)
     performance.mark("hb-lexicon")
     const rewritten = rewrite(query)
-    const pages = pagesFor()
+    const pages = await pagesFor()
     if (!pages.length) return { items: [] }
     const docs = (await Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))).flat()
     performance.mark("hb-pages")
