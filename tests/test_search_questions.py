@@ -5,7 +5,6 @@ Sections folded away under "N more on this page" do not count."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
