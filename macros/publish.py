@@ -8,9 +8,13 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from .compress import precompress
+
 
 def publish(new_site: Path, site_dir: Path) -> None:
-    """Replace site_dir by new_site with two renames, then remove the old copy."""
+    """Replace site_dir by new_site with two renames, then remove the old copy. The text files
+    get their pre-compressed copies first (after the offline zip, which does not need them)."""
+    precompress(new_site)
     old = site_dir.with_name(f"{site_dir.name}.old-{os.getpid()}")
     if site_dir.exists():
         os.replace(site_dir, old)

@@ -21,7 +21,7 @@ from .diff import EDITION_CHANGES_TITLE
 from .errors import BuildError
 from .logs import LogCollector
 from .render.pages import Build
-from .search import jieba_taught, query_data_script
+from .search import jieba_taught, query_data_script, split_search_index
 from .site_macros import BUILD_KEY
 
 THEME_DIR = Path(material.__file__).parent / "templates"
@@ -37,6 +37,11 @@ class Generated:
     # Roles, procedures and topics are what a newcomer searches for; rank them above pages that merely
     # mention them.
     boost: int
+    # The nav entry of mkdocs.yml that stands for the section (None: '<folder>/index.md').
+    index: str | None = None
+
+    def index_page(self, folder: str) -> str:
+        return self.index or f"{folder}/index.md"
 
     def entries(self, handbook: m.Handbook) -> list:
         return [entry for _label, group in self.groups(handbook) for entry in group]
@@ -48,6 +53,8 @@ GENERATED = MappingProxyType({
     "checklists": Generated(lambda h: h.checklists_by_origin(), lambda c: c.name, 1),
     "topics": Generated(lambda h: h.topics_by_category(), lambda t: t.name, 2),
     "courses": Generated(lambda h: ((None, h.courses),), lambda c: c.name, 1),
+    # A page per term, so that a search about a term lands on it; glossary.md is their index.
+    "terms": Generated(lambda h: h.terms_by_initial(), lambda t: t.term, 1, index="glossary.md"),
 })
 # The page of this edition's changes (only when the data names a previous edition).
 CHANGES_PAGE = "changes.md"
@@ -99,13 +106,18 @@ def nav_title(text: str) -> str:
 
 
 def expand_nav(nav: list, handbook: m.Handbook) -> list:
-    """Replace each 'title: <folder>/index.md' entry of a generated folder by a full section."""
+    """Replace the index entry of each generated folder ('title: <folder>/index.md', or the one the
+    folder names) by a full section."""
+    folders = {section.index_page(folder): folder for folder, section in GENERATED.items()}
     result = []
     for item in nav:
         (title, target), = item.items() if isinstance(item, dict) else ((None, item),)
-        folder = target.split("/")[0] if isinstance(target, str) and target.endswith("/index.md") else None
-        if folder in GENERATED:
-            result.append({title: [target, *nav_groups(GENERATED[folder], folder, handbook)]})
+        folder = folders.get(target) if isinstance(target, str) else None
+        groups = nav_groups(GENERATED[folder], folder, handbook) if folder is not None else []
+        # An index that is not '<folder>/index.md' stays a plain page when it has nothing under it:
+        # as a section the theme would show it as a folder holding one page of the same name.
+        if folder is not None and (groups or GENERATED[folder].index is None):
+            result.append({title: [target, *groups]})
         else:
             result.append(item)
     return result
@@ -137,6 +149,7 @@ def build_site(build: Build, project: Path, stage: Path, site_dir: Path) -> None
             raise BuildError("网站生成失败：页面中的宏出错（见上方日志）。") from exc
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
+    split_search_index(site_dir, build.handbook)
 
 
 def site_config_overrides(build: Build, config_file: Path) -> dict:

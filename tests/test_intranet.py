@@ -97,6 +97,22 @@ def test_pages_pdf_and_search_index_are_served(nginx_site):
     assert fetch(nginx_site + ZIP_PATH).headers["Content-Type"] == "application/zip"
 
 
+def test_the_search_index_and_other_text_go_out_gzipped(nginx_site, built_site):
+    """gzip_static sends the build's own .gz (not one nginx makes on the fly, which would differ at
+    its default level); a client that does not accept gzip gets the file as it is. The search
+    index is the lexicon and the pages' parts (search_index.json holds only settings, under 1 KB)."""
+    html = (built_site / "index.html").read_text(encoding="utf-8")
+    script = next(part.split('"')[0] for part in html.split('src="') if part.startswith("assets/javascripts/bundle."))
+    for path in ("search/lexicon.js", "search/pages/0.js", "index.html", script):
+        request = urllib.request.Request(nginx_site + path, headers={"Accept-Encoding": "gzip"})
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.headers["Content-Encoding"] == "gzip", path
+            assert response.read() == (built_site / (path + ".gz")).read_bytes(), path
+        plain = fetch(nginx_site + path)
+        assert plain.headers["Content-Encoding"] is None, path
+        assert plain.body == (built_site / path).read_bytes(), path
+
+
 def test_headers_and_cache_policy(nginx_site):
     page = fetch(nginx_site + "index.html")
     assert page.headers["X-Content-Type-Options"] == "nosniff"

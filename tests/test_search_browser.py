@@ -27,7 +27,7 @@ def search(page, base_url: str, query: str) -> list[str]:
         ("函询", "procedures/inquiry-letter.html"),
         ("诫勉谈话", "procedures/admonition-talks.html"),
         ("容错纠错", "procedures/fault-tolerance.html"),
-        ("销账", "glossary.html"),
+        ("销账", "terms/five-accounts.html"),
         ("派驻", "roles/stationed-group.html"),
         ("室组地", "procedures/joint-supervision.html"),
     ],

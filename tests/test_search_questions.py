@@ -5,7 +5,6 @@ Sections folded away under "N more on this page" do not count."""
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -24,7 +23,9 @@ def plain(html: str) -> str:
 
 def section_texts(site: Path) -> dict[str, str]:
     """Search location (page or page#section) -> the text of that part of the page."""
-    docs = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    from macros.search import search_documents
+
+    docs = search_documents(site)
     return {doc["location"]: plain(f"{doc['title']} {doc['text']}") for doc in docs}
 
 

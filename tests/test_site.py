@@ -129,8 +129,9 @@ def test_search_snippets_keep_labels_apart_from_their_values(built_site, handboo
     value before or after it, or a result reads 承办纪检监察室审批委厅领导. Each label ends with a
     「：」 that is in the page for this (and for screen readers) but hidden on screen, so a result
     reads 承办：纪检监察室 审批：委厅领导."""
-    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
-    steps = [doc for doc in docs if "#step-" in doc["location"]]
+    from macros.search import search_documents
+
+    steps = [doc for doc in search_documents(built_site) if "#step-" in doc["location"]]
     assert steps
     for doc in steps:
         text = doc["text"].replace("\u200b", "")
@@ -224,7 +225,9 @@ def test_pages_hold_no_inline_script_or_style(built_site):
 def test_search_index_is_segmented_chinese(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
-    text = " ".join(doc["text"] + " " + doc["title"] for doc in index["docs"])
+    from macros.search import search_documents
+
+    text = " ".join(doc["text"] + " " + doc["title"] for doc in search_documents(built_site))
     # jieba puts zero-width spaces between words; domain words from the data stay whole.
     tokens = set(re.split(r"[\s\u200b]+", text))
     for word in ("责任追究组", "案件审理室", "纪检监察室", "事故调查组"):
@@ -458,7 +461,8 @@ def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
 
 def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
     """A reader looks a term up by how it sounds: one group per initial, A to Z, each term once under
-    the initial of its first syllable, and a row of initials that leads to every group."""
+    the initial of its first syllable, and a row of initials that leads to every group. The glossary
+    is the index: each term links to a page of its own, which holds its definition."""
     from macros.model import OTHER_INITIAL
 
     page = (built_site / "glossary.html").read_text(encoding="utf-8")
@@ -469,13 +473,13 @@ def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
     row = re.search(r'<nav class="hb-initials" aria-label="按拼音首字母查找">(.*?)</nav>', page).group(1)
     assert re.findall(r'<a href="#initial-([a-z]+)">([^<]+)</a>', row) == [
         (i, OTHER_INITIAL if i == "other" else i.upper()) for i in initials]
-    order = re.findall(r'<h3 id="term-([\w-]+)"', page)
+    order = re.findall(r'<a href="terms/([\w-]+)\.html" data-term="\1">', page)
     assert order == [t.id for _initial, terms in handbook.terms_by_initial() for t in terms]
     assert sorted(order) == sorted(t.id for t in handbook.terms)
     # Each group holds the terms that begin with its initial, in the order of their syllables.
     group_of = {}
     for initial, body in re.findall(r'<h2 id="initial-([a-z]+)"(.*?)(?=<h2 |$)', page, re.DOTALL):
-        group_of.update((term_id, initial) for term_id in re.findall(r'<h3 id="term-([\w-]+)"', body))
+        group_of.update((term_id, initial) for term_id in re.findall(r'data-term="([\w-]+)"', body))
     name = {t.term: t.id for t in handbook.terms}
     assert [group_of[name[t]] for t in ("回头看", "三转", "一案双查", "留置", "澄清正名", "365")] == [
         "h", "s", "y", "l", "c", "other"]
@@ -653,3 +657,41 @@ def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
     assert "负责维护的条目" in owner and 'href="../roles/case-trial-office.html"' in owner
     assert any(line.startswith("复核期限早于本版日期 2026-01-01、待复核的条目（1）：角色：案件审理室（2025-12-31）")
                for line in quality_report(load_handbook(data)))
+
+
+def test_text_files_have_reproducible_precompressed_copies(built_site):
+    """Every text file over 1 KB has a .gz beside it for gzip_static: the same bytes gzip gives at
+    level 9 with no name and a zero time in its header, and the original's modification time."""
+    import gzip
+
+    from macros.compress import LEVEL, MIN_BYTES, TEXT_SUFFIXES
+
+    texts = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size > MIN_BYTES]
+    assert len(texts) > 100
+    for path in texts:
+        packed = path.with_name(path.name + ".gz")
+        assert packed.is_file(), path
+        data = packed.read_bytes()
+        assert data[:3] == b"\x1f\x8b\x08" and data[3] & 0x08 == 0 and data[4:8] == b"\0\0\0\0", packed
+        assert data == gzip.compress(path.read_bytes(), compresslevel=LEVEL, mtime=0), packed
+        assert packed.stat().st_mtime_ns == path.stat().st_mtime_ns, packed
+    small = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size <= MIN_BYTES]
+    assert not any(p.with_name(p.name + ".gz").exists() for p in small if p.name != "sitemap.xml")
+
+
+def test_each_term_has_a_page_of_its_own(built_site, handbook):
+    """A search about a term lands on its page: its name as the page's heading, its definition, and
+    its own names left unmarked there (no tooltip repeating what is being read)."""
+    import html
+
+    for term in handbook.terms:
+        page = (built_site / "terms" / f"{term.id}.html").read_text(encoding="utf-8")
+        assert f'<h1 id="term-{term.id}">' in page, term.id
+        # (other terms inside the definition carry their tooltips)
+        assert html.escape(term.definition, quote=False) in re.sub(r"<[^>]+>", "", page), term.id
+        body = page.split('<div class="hb-term"', 1)[1].split("</div>", 1)[0]
+        assert f'title="{html.escape(term.term, quote=True)}：' not in body, term.id
+    # Other pages link a term to its page, and still carry its tooltip.
+    procedure = (built_site / "procedures" / "clue-handling.html").read_text(encoding="utf-8")
+    assert 'abbr class="hb-term"' in procedure
+    assert "glossary.html#term-" not in "".join(p.read_text(encoding="utf-8") for p in built_site.rglob("*.html"))

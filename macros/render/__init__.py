@@ -25,13 +25,14 @@ TEMPLATES = Path(__file__).parent / "templates"
 # The page folder of each kind of entry that has a site page of its own (search data, nav, links).
 PAGE_FOLDERS = MappingProxyType({
     m.Role: "roles", m.Procedure: "procedures", m.Checklist: "checklists", m.Topic: "topics", m.Course: "courses",
+    m.Term: "terms",
 })
 # Entries shown inside another page on the site: the page that holds them.
 _HOLDERS = MappingProxyType({
     m.Step: lambda step: step.procedure, m.Duty: lambda duty: duty.role,
     m.ChecklistItem: lambda item: item.checklist,
 })
-_LISTING_PAGES = MappingProxyType({m.Term: "glossary.html", m.Source: "sources.html"})
+_LISTING_PAGES = MappingProxyType({m.Source: "sources.html"})
 _ANCHOR_PREFIXES = MappingProxyType({
     m.Role: "role", m.Duty: "duty", m.Procedure: "procedure", m.Step: "step", m.Checklist: "checklist",
     m.ChecklistItem: "item", m.Term: "term", m.Source: "source", m.Topic: "topic", m.Course: "course",

@@ -1,10 +1,15 @@
 // The handbook's search worker: wraps Material for MkDocs' own (9.8.1), which does the indexing,
 // matching and highlighting. Before a query reaches it, the query is cut into the words the index
-// was cut into (jieba at build time; here the index's own vocabulary, learnt from the documents at
-// set-up, plus the domain words from the data), question words are dropped and every name of an
+// was cut into (jieba at build time; here the index's own vocabulary, from the lexicon the build
+// wrote, plus the domain words from the data), question words are dropped and every name of an
 // entry (role and term aliases) is added. After, the results are re-ranked: pages whose name the
 // question contains come first, pages about the handbook itself last.
-// Data (generated from data/ by the build): search-data.js beside this file. No network.
+// The index is not handed over whole: the page's setup message carries only Material's settings
+// (search/search_index.json), and for each question this worker loads the pages that contain its
+// words (search/pages/<n>.js, found through search/lexicon.js) and lets Material's worker index
+// just those; see macros/search.py. So the first answer waits for the lexicon and a few pages, not
+// for the whole handbook to be downloaded and indexed.
+// Data (generated from data/ by the build): search-data.js beside this file. No other host.
 "use strict"
 
 // Opened from a folder (file://, the offline copy), the page runs this worker in an iframe
@@ -13,10 +18,42 @@
 // awaited; in a real worker the same code runs at once.
 const HERE = self.document ? document.currentScript.src : self.location.href
 const load = url => Promise.resolve(importScripts(new URL(url, HERE).href))
+// From a folder, a page cannot fetch; over http, fetching lets the parts download side by side.
+const FROM_FOLDER = new URL(HERE).protocol === "file:"
+const SEARCH = "../../../search/"
+
+// Material's worker imports its language scripts at each setup: once is enough (it is set up again
+// for each question, over the pages that question needs).
+const imported = new Set()
+const importOnce = self.importScripts
+self.importScripts = (...urls) => {
+  const fresh = urls.map(String).filter(url => !imported.has(url))
+  fresh.forEach(url => imported.add(url))
+  if (!fresh.length) return FROM_FOLDER ? Promise.resolve() : undefined
+  return importOnce.apply(self, fresh)
+}
+
+// The parts of the index: scripts that call self.__hbPart(name, data), or their data read as JSON.
+const parts = new Map()
+self.__hbPart = (name, data) => parts.set(name, data)
+function part(path, name) {
+  if (!parts.has(name)) {
+    const loaded = FROM_FOLDER
+      ? load(path).then(() => parts.get(name))
+      : fetch(new URL(path, HERE)).then(response => {
+        if (!response.ok) throw new Error(`${path}: ${response.status}`)
+        return response.text()
+      }).then(text => JSON.parse(text.slice(text.indexOf(",") + 1, text.lastIndexOf(")"))))
+    parts.set(name, loaded)
+  }
+  return Promise.resolve(parts.get(name))
+}
+const lexiconLoaded = part(`${SEARCH}lexicon.js`, "lexicon")
 
 load("search-data.js").then(() => {
   const HB = self.__hbSearch
   const SETUP = 0
+  const READY = 1
   const QUERY = 2
   const RESULT = 3
   const LONGEST_WORD = 12
@@ -28,6 +65,14 @@ load("search-data.js").then(() => {
   const CLOSE_SECOND = 0.75
   // what it is worth that the question names the entry itself, beyond the rarity of the name
   const NAMED = 3
+  // A term's page holds its definition and what other entries say about it: where those match a
+  // question as well as the entry they come from, the entry answers it, so a term page ranks lower.
+  const TERM_PAGE = 0.75
+  // pages loaded and indexed for one question
+  const MOST_PAGES = 40
+  const SHOWN_PAGES = 3
+  // what it is worth, to a question about a time limit, that a section states one
+  const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
   const KIND_OF_BODY = /(纪检组|纪检监察室|工作组|领导小组)$/u
   const HAN = /\p{sc=Han}/u
@@ -38,21 +83,81 @@ load("search-data.js").then(() => {
   const vocabulary = new Set([...HB.words, ...Object.keys(HB.everyday)])
   const texts = new Map()  // location -> plain lower-case title and text, as a reader sees them
   const rarities = new Map()  // word -> rarity, worked out once per word
+  let lexicon = null
   const questionWords = new Set(HB.questionWords)
-  let current = { text: "", words: [], added: [], quoted: [] }
+  const timeWords = new Set(HB.timeWords)
+  let current = { text: "", words: [], added: [], quoted: [], time: false, locations: [] }
   let averageLength = 1
 
-  /** Learn the index's words from the documents, split as Material splits them. */
-  function learn(docs, separator) {
-    const split = new RegExp(separator, "u")
-    for (const doc of docs)
-      texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
-    averageLength = [...texts.values()].reduce((sum, text) => sum + text.length, 0) / Math.max(1, texts.size)
-    for (const doc of docs)
-      for (const field of [doc.title, doc.text])
-        for (const word of (field || "").replace(/<[^>]*>/g, " ").split(split))
-          if (word.length > 1 && word.length <= LONGEST_WORD && HAN.test(word))
-            vocabulary.add(word.toLowerCase())
+  /** The lexicon, once loaded: the index's words join the domain words the query is cut into. */
+  function prepare(data) {
+    lexicon = data
+    averageLength = data.averageLength
+    for (const word of data.vocabulary) vocabulary.add(word)
+  }
+
+  /** The pages whose sections hold a word that begins with one of the question's words (lunr's
+      trailing wildcard, as Material queries): what Material's worker can find for it. A single
+      Han character begins too many words to narrow anything, and weighs little: characters that
+      stand alone side by side (五 账, no word of the index) are looked up together, as the start of
+      a word (五账管理); only when nothing else is found does each count on its own.
+      Of these, the MOST_PAGES that hold the rarest of its words (or that it names) are loaded: a
+      common word would otherwise bring half the handbook, and the re-ranking would put those
+      pages below the ones kept anyway. Listings and pages about the handbook come last here too. */
+  async function pagesFor() {
+    const single = word => word.length === 1 && HAN.test(word)
+    const words = [...current.words, ...current.added]
+    const keys = words.filter(word => !single(word))
+    for (let i = 0; i < words.length; i++) {
+      let j = i
+      while (j < words.length && single(words[j])) j++
+      if (j - i > 1) keys.push(words.slice(i, j).join(""))
+      i = j
+    }
+    const score = new Map()
+    const weigh = (key, also = []) => {
+      const known = lexicon.frequencies[key]
+      const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+      for (const page of new Set([...pagesOf(key), ...also])) score.set(page, (score.get(page) || 0) + weight)
+    }
+    for (const key of keys) weigh(key)
+    if (!score.size) {
+      const characters = await part(`${SEARCH}characters.js`, "characters")
+      for (const word of words.filter(single)) weigh(word, characters[word] || [])
+    }
+    const bonus = new Map()
+    for (const [location, names] of Object.entries(HB.names))
+      if (!location.includes("#") && names.some(name => {
+        const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
+        return key.length > 1 && current.text.includes(key)
+      })) bonus.set(location, NAMED)
+    const rank = page => {
+      const location = lexicon.locations[page]
+      const later = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
+      return [later, -(score.get(page) + (bonus.get(location) || 0))]
+    }
+    const ranked = [...score.keys()].map(page => [rank(page), page])
+    ranked.sort(([a, p], [b, q]) => (a[0] - b[0]) || (a[1] - b[1]) || (p - q))
+    // listings only repeat the entries' summaries: loaded when the entries found are too few to fill
+    // the first results
+    const entries = ranked.filter(([[later]]) => !later).length
+    const kept = entries >= SHOWN_PAGES ? ranked.slice(0, Math.min(entries, MOST_PAGES)) : ranked.slice(0, MOST_PAGES)
+    return kept.map(([, page]) => page).sort((a, b) => a - b)
+  }
+
+  /** The pages of the words that begin with `start` (a range of the sorted list). */
+  function pagesOf(start) {
+    const found = new Set()
+    let low = 0
+    let high = lexicon.words.length
+    while (low < high) {
+      const middle = (low + high) >> 1
+      if (lexicon.words[middle] < start) low = middle + 1
+      else high = middle
+    }
+    for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++)
+      for (const page of lexicon.pages[i]) found.add(page)
+    return found
   }
 
   /** Cut a run of Han characters into the fewest known words; an unknown character stands alone. */
@@ -62,7 +167,7 @@ load("search-data.js").then(() => {
       if (!best[i]) continue
       for (let j = i + 1; j <= Math.min(run.length, i + LONGEST_WORD); j++) {
         const piece = run.slice(i, j)
-        const known = vocabulary.has(piece) || questionWords.has(piece)
+        const known = vocabulary.has(piece) || questionWords.has(piece) || timeWords.has(piece)
         if (!known && j - i > 1) continue
         const cost = best[i].cost + (known ? 1 : 2)
         if (!best[j] || cost < best[j].cost) best[j] = { cost, words: [...best[i].words, piece] }
@@ -83,7 +188,9 @@ load("search-data.js").then(() => {
   /** The query as Material's worker should see it: content words, the other names of the entries
       they name, and the handbook's words for everyday ones. */
   function rewrite(query) {
-    const kept = words(query).filter(word => !questionWords.has(word))
+    // a question about a time limit: the limit is what it wants, the time words are not its subject
+    const time = HB.timeWords.some(word => query.includes(word))
+    const kept = words(query).filter(word => !questionWords.has(word) && !(time && timeWords.has(word)))
     const all = [...kept]
     const added = []
     for (const word of kept)
@@ -91,9 +198,12 @@ load("search-data.js").then(() => {
         for (const piece of words(synonym))
           if (!all.includes(piece)) { all.push(piece); added.push(piece) }
     const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
-    current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted }
+    current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted, time,
+                locations: [] }
     if (!all.length) return query
-    return all.map(word => HAN.test(word) ? word + END_OF_WORD : word).join(" ")
+    // (a single character needs no mark: Material tries a one-character run as it is, and would
+    // find nothing if the pages loaded for the question hold no word of that one character)
+    return all.map(word => HAN.test(word) && word.length > 1 ? word + END_OF_WORD : word).join(" ")
   }
 
   function plain(html) {
@@ -104,15 +214,22 @@ load("search-data.js").then(() => {
     return location.split("#")[0]
   }
 
-  /** How rare a word is in the handbook: log(documents / documents containing it). */
+  /** How rare a word is in the handbook: log(sections / sections containing it). The build counted
+      every word of the index, every Han character and every domain word; anything else (a number,
+      a long name) is counted in the sections this question loaded, which hold every one of its
+      occurrences that the question's words lead to. */
   function rarity(word) {
-    if (!rarities.has(word)) {
-      let count = 0
-      for (const text of texts.values())
-        if (text.includes(word)) count++
-      rarities.set(word, Math.log((texts.size + 1) / (count + 1)))
+    if (rarities.has(word)) return rarities.get(word)
+    let count = lexicon.frequencies[word]
+    const counted = count !== undefined
+    if (!counted) {
+      count = 0
+      for (const location of current.locations)
+        if (texts.get(location).includes(word)) count++
     }
-    return rarities.get(word)
+    const value = Math.log((lexicon.sections + 1) / (count + 1))
+    if (counted) rarities.set(word, value)
+    return value
   }
 
   /** How much of the question a result answers: the rarity of each question word it contains (a
@@ -176,9 +293,13 @@ load("search-data.js").then(() => {
     const keyed = groups.map((group, index) => {
       const pageTitle = plain((group.find(item => !item.location.includes("#")) || { title: "" }).title)
       const items = group.map((item, order) => ({ item, order, score: relevance(item, weights, pageTitle) }))
+      // asked how long: among the sections about what it asks, the ones that state a limit come first
+      if (current.time)
+        for (const entry of items)
+          if (entry.score > 0 && HB.limits[entry.item.location]) entry.score += STATES_LIMIT
       items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
-      const best = items[0].score + Math.max(...group.map(named))
       const location = page(group[0].location)
+      const best = (items[0].score + Math.max(...group.map(named))) * (location.startsWith("terms/") ? TERM_PAGE : 1)
       // pages about the handbook last; listings (which repeat every entry's summary) after entries
       const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
       // Material shows the sections that score as high as the first one: the close seconds too
@@ -193,30 +314,96 @@ load("search-data.js").then(() => {
     return keyed.map(entry => entry.group)
   }
 
-  // Registered before Material's worker is loaded, so this listener sees each message first; the
-  // message object is shared by all listeners, so Material's handler receives the rewritten query.
-  addEventListener("message", event => {
-    const message = event.data
-    if (message.type === SETUP) {
-      learn(message.data.docs, message.data.config.separator)
-      // Material weighs a title word 1000 times a body word, so any page whose title shares one
-      // word with a question outranks the page that answers it; names are ranked above instead.
-      message.data.config.fields.title.boost = HB.titleBoost
-    }
-    else if (message.type === QUERY)
-      message.data = rewrite(message.data)
-  })
-
   // The index's text keeps jieba's cuts as zero-width spaces: unseen in a result, but copied with it.
   const visible = text => text && text.replace(/\u200b/g, "")
   const shown = item => ({ ...item, title: visible(item.title), text: visible(item.text) })
 
+  // Material's worker answers through postMessage: its answers to this worker's own messages come
+  // back here, the rest go to the page.
   const postToPage = self.postMessage.bind(self)
+  let reply = null
   self.postMessage = message => {
-    if (message && message.type === RESULT)
-      message.data.items = rerank(message.data.items).map(group => group.map(shown))
-    postToPage(message)
+    if (reply) {
+      const resolve = reply
+      reply = null
+      resolve(message)
+    }
+    else postToPage(message)
   }
+  function toMaterial(message) {
+    return new Promise(resolve => {
+      reply = resolve
+      self.dispatchEvent(new MessageEvent("message", { data: { ...message, handbook: true } }))
+    })
+  }
+
+  let setup = null  // Material's settings and options, from the page
+  let indexed = ""  // the pages Material's worker holds now
+  let pending = null  // the latest question not yet answered (one typed before it need not be)
+  let running = false
+
+  /** Load the pages the question needs, have Material's worker index and search them, re-rank. */
+  // Marks (performance.mark) say where a question's time went; bench/first_search.py reads them.
+  async function answer(query) {
+    prepare(await lexiconLoaded)
+    performance.mark("hb-lexicon")
+    const rewritten = rewrite(query)
+    const pages = await pagesFor()
+    if (!pages.length) return { items: [] }
+    const docs = (await Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))).flat()
+    performance.mark("hb-pages")
+    for (const doc of docs)
+      if (!texts.has(doc.location)) texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
+    current.locations = docs.map(doc => doc.location)
+    if (indexed !== pages.join()) {
+      indexed = ""
+      await toMaterial({ type: SETUP, data: { ...setup, docs } })
+      indexed = pages.join()
+    }
+    performance.mark("hb-indexed")
+    const result = (await toMaterial({ type: QUERY, data: rewritten })).data
+    performance.mark("hb-matched")
+    const items = rerank(result.items).map(group => group.map(shown))
+    performance.mark("hb-ranked")
+    return { ...result, items }
+  }
+
+  async function run() {
+    running = true
+    while (pending !== null) {
+      const query = pending
+      pending = null
+      let data
+      try {
+        data = await answer(query)
+      } catch (error) {
+        console.warn("检索出错：", error)
+        data = { items: [] }
+      }
+      if (pending === null) postToPage({ type: RESULT, data })
+    }
+    running = false
+  }
+
+  // Registered before Material's worker is loaded, so this listener sees each message first: the
+  // page's messages stop here; this worker's own (marked) go on to Material's.
+  addEventListener("message", event => {
+    const message = event.data
+    if (!message || message.handbook) return
+    event.stopImmediatePropagation()
+    if (message.type === SETUP) {
+      const config = message.data.config
+      // Material weighs a title word 1000 times a body word, so any page whose title shares one
+      // word with a question outranks the page that answers it; names are ranked above instead.
+      config.fields.title.boost = HB.titleBoost
+      setup = { config, options: message.data.options }
+      postToPage({ type: READY })
+    }
+    else if (message.type === QUERY) {
+      pending = message.data
+      if (!running) run()
+    }
+  })
 
   return load(HB.worker)
 })

@@ -1,0 +1,210 @@
+"""Where the first search's time goes, in headless Chromium, for one or more built sites side by side.
+
+    python -m bench.first_search SITE [SITE ...] [--runs 7] [--query 函询]
+
+Each site is copied and its search worker (assets/javascripts/workers/handbook-search.js) gets a
+prelude that stamps the worker's messages: when the setup message arrives, when the handbook's
+layer has passed it on, when Material's worker answers READY, when the query arrives, when
+Material's worker has matched it and when the re-ranked result leaves. The page side gives the
+download of the index (Resource Timing) and the first result in the list. Each run is a cold
+browser context on `index.html?q=<query>`; the sites take turns, run by run, so that a machine
+whose speed drifts moves all of them alike. Prints the medians, and the bytes the first search
+fetched (raw and gzipped, as nginx would send them with gzip on). Asserts nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import shutil
+import statistics
+import tempfile
+import threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+WORKER = Path("assets/javascripts/workers/handbook-search.js")
+
+# Stamps in the worker, in absolute milliseconds (timeOrigin + now), so that they compare with the
+# page's. Listeners fire in the order they were added: the prelude's first, then the handbook's,
+# then (added when Material's worker script is imported) the one stamping "passed on", then
+# Material's own.
+PRELUDE = r"""
+self.__t = { start: performance.timeOrigin + performance.now() };
+(() => {
+  const now = () => performance.timeOrigin + performance.now();
+  const stamp = (key) => { if (!(key in self.__t)) self.__t[key] = now(); };
+  addEventListener("message", e => {
+    const type = e.data && e.data.type;
+    if (type === 0) stamp("setup"); else if (type === 2) stamp("query");
+  });
+  const post = self.postMessage.bind(self);
+  self.postMessage = m => {
+    if (m && m.type === 1) stamp("ready"); else if (m && m.type === 3) stamp("result");
+    post(m);
+  };
+  const load = self.importScripts;
+  self.importScripts = (...urls) => {
+    if (urls.some(url => /\/search\.[0-9a-f]+\.min\.js$/.test(url))) {
+      stamp("material");
+      addEventListener("message", e => {
+        const type = e.data && e.data.type;
+        if (type === 0) stamp("passed"); else if (type === 2) stamp("rewritten");
+      });
+      const inner = self.postMessage;
+      self.postMessage = m => { if (m && m.type === 3) stamp("matched"); inner(m); };
+    }
+    return load.apply(self, urls);
+  };
+})();
+"""
+
+FIRST_RESULT = """
+new MutationObserver((_, observer) => {
+  if (document.querySelector(".md-search-result__item")) {
+    window.__firstResult = performance.timeOrigin + performance.now();
+    observer.disconnect();
+  }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+# (label, from, to): spans between stamps; "nav" is navigation start, "index" the end of the index's
+# download on the page, "shown" the first result in the list.
+# The handbook's worker since the index is split (macros/search.py) marks its own steps; the landed
+# commit's has no marks, and its phases are the message stamps above.
+PHASES = [
+    ("打开页面到请求索引", "nav", "asked"),
+    ("下载索引", "asked", "index"),
+    ("页面解析 JSON、传给 worker", "index", "setup"),
+    ("手册一层处理 SETUP（learn）", "setup", "passed"),
+    ("Material 建立 lunr 索引", "passed", "ready"),
+    ("READY 到收到查询", "ready", "query"),
+    ("手册一层改写查询", "query", "rewritten"),
+    ("Material 匹配查询", "rewritten", "matched"),
+    ("手册一层重排结果", "matched", "result"),
+    ("页面显示结果", "result", "shown"),
+    ("（分开的索引）worker 启动到收到 SETUP", "start", "setup"),
+    ("（分开的索引）收到查询到词表就绪", "query", "hb-lexicon"),
+    ("（分开的索引）下载所需的页", "hb-lexicon", "hb-pages"),
+    ("（分开的索引）Material 为这些页建立索引", "hb-pages", "hb-indexed"),
+    ("（分开的索引）Material 匹配", "hb-indexed", "hb-matched"),
+    ("（分开的索引）重排", "hb-matched", "hb-ranked"),
+    ("合计：打开页面到第一条结果", "nav", "shown"),
+]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:
+        pass
+
+
+def instrumented_copy(site: Path, work: Path) -> Path:
+    copy = work / site.name
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pdf", "download", "*.gz"))
+    worker = copy / WORKER
+    worker.write_text(PRELUDE + worker.read_text(encoding="utf-8"), encoding="utf-8")
+    return copy
+
+
+def one_run(browser, base: str, query: str) -> tuple[dict, list[str]]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(FIRST_RESULT)
+    workers = []
+    page.on("worker", lambda worker: workers.append(worker))
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
+    page.goto(base + "index.html?q=" + quote(query))
+    page.wait_for_function("window.__firstResult", timeout=120000)
+    stamps = page.evaluate("""() => {
+      const origin = performance.timeOrigin;
+      const index = performance.getEntriesByType("resource").find(e => /search_index\\.js(on)?$/.test(e.name));
+      return { nav: origin, asked: index ? origin + index.requestStart : null,
+               index: index ? origin + index.responseEnd : null, shown: window.__firstResult };
+    }""")
+    worker = next(w for w in workers if "handbook-search" in w.url)
+    stamps.update(worker.evaluate("""() => {
+      const stamps = { ...self.__t };
+      for (const mark of performance.getEntriesByType("mark"))
+        if (!(mark.name in stamps)) stamps[mark.name] = performance.timeOrigin + mark.startTime;
+      return stamps;
+    }"""))
+    context.close()
+    return stamps, fetched
+
+
+def search_bytes(copy: Path, base: str, urls: list[str]) -> tuple[int, int, list[str]]:
+    """Raw and gzipped bytes of the files the search fetched (its index, workers, language files)."""
+    raw = packed = 0
+    names = []
+    for url in dict.fromkeys(urls):
+        path = urlsplit(url).path[len(urlsplit(base).path):]
+        if not (path.startswith("search/") or "/workers/" in path or "/lunr/" in path):
+            continue
+        data = (copy / path).read_bytes()
+        raw += len(data)
+        packed += len(gzip.compress(data, 6, mtime=0))
+        names.append(path)
+    return raw, packed, names
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="首次检索的用时分解")
+    parser.add_argument("sites", nargs="+", type=Path)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--query", default="函询")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        servers, bases, copies = [], [], []
+        for number, site in enumerate(args.sites):
+            copy = instrumented_copy(site, Path(tmp) / str(number))
+            server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(copy.parent)))
+            threading.Thread(target=server.serve_forever, daemon=True).start()
+            servers.append(server)
+            copies.append(copy)
+            bases.append(f"http://127.0.0.1:{server.server_address[1]}/{copy.name}/")
+        runs: list[list[dict]] = [[] for _ in args.sites]
+        fetched: list[list[str]] = [[] for _ in args.sites]
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+            for _ in range(args.runs):
+                for number, base in enumerate(bases):
+                    stamps, urls = one_run(browser, base, args.query)
+                    runs[number].append(stamps)
+                    fetched[number] = urls
+            browser.close()
+        for server in servers:
+            server.shutdown()
+        header = "| 阶段 | " + " | ".join(str(site) for site in args.sites) + " |"
+        lines = [header, "|---" * (len(args.sites) + 1) + "|"]
+        for label, start, end in PHASES:
+            cells = []
+            for stamps in runs:
+                spans = [s[end] - s[start] for s in stamps if s.get(start) and s.get(end)]
+                cells.append(f"{statistics.median(spans):.0f}" if spans else "—")
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
+        if len(runs) > 1:
+            pairs = [[b["shown"] - b["nav"] for b in runs[i]] for i in range(len(runs))]
+            ratios = [statistics.median(x / y for x, y in zip(pairs[i], pairs[0], strict=True))
+                      for i in range(len(runs))]
+            lines.append("| 与第一个逐次相比（中位数） | " + " | ".join(f"{r:.2f}" for r in ratios) + " |")
+        cells = []
+        for copy, base, urls in zip(copies, bases, fetched, strict=True):
+            raw, packed, _ = search_bytes(copy, base, urls)
+            cells.append(f"{raw / 1024:.0f} / {packed / 1024:.0f}")
+        lines.append("| 检索下载 KB（原样 / gzip） | " + " | ".join(cells) + " |")
+        print(f"查询：{args.query}，每个网站 {args.runs} 次（冷启动），毫秒为中位数")
+        print("\n".join(lines))
+        for site, base, copy, urls in zip(args.sites, bases, copies, fetched, strict=True):
+            print(f"{site}: " + ", ".join(search_bytes(copy, base, urls)[2]))
+
+
+if __name__ == "__main__":
+    main()
