@@ -129,7 +129,7 @@ def question_words_dropped(site: Path):
     """The handbook worker's query cut (handbook-search.js: learn, segment, words), without aliases."""
     source = (site / "assets/javascripts/workers/search-data.js").read_text(encoding="utf-8")
     data = json.loads(source[source.index("{"):source.rindex("}") + 1])
-    from macros.search import search_documents
+    from macros.site.search import search_documents
 
     index = {"docs": search_documents(site)}  # the index is split since #34 (macros/search.py)
     han = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")

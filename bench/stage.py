@@ -52,7 +52,7 @@ def stage_site(data: Path, work: Path) -> dict:
     plain_docs = work / "plain-docs"
     shutil.rmtree(plain_docs, ignore_errors=True)
     shutil.copytree(work / "stage" / "docs", plain_docs)
-    nav = expand_nav(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"], build.handbook)
+    nav = expand_nav(yaml_load((PROJECT / "mkdocs.yml").read_bytes())["nav"], build.handbook, build.settings.nav_entry_limit)
     (work / "plain-nav.json").write_text(json.dumps(nav, ensure_ascii=False), encoding="utf-8")
     return {"seconds": seconds, "pages": len(list((work / "site").rglob("*.html")))}
 
@@ -82,7 +82,7 @@ def stage_pdf(data: Path, work: Path) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
     from macros.pdf import build_pdfs
-    from macros.pdf_cache import PdfCache
+    from macros.pdf.cache import PdfCache
 
     build = _build(data)
     started = time.perf_counter()
@@ -111,7 +111,7 @@ def stage_pdf_rebuild(data: Path, work: Path) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts
 
     from macros.pdf import build_pdfs
-    from macros.pdf_cache import PdfCache
+    from macros.pdf.cache import PdfCache
 
     result = {}
     build = _build(data)
@@ -144,12 +144,12 @@ def _one_word_changed(data: Path, work: Path, build) -> Path:
 def stage_handbook_pdf(data: Path, work: Path, variant: str | None = None) -> dict:
     import weasyprint  # noqa: F401 - imported before the clock starts, as in the plain render
 
-    from macros.pdf import ARCHIVAL, print_html, write_pdf
+    from macros.pdf import print_html, write_pdf
 
     build = _build(data)
     started = time.perf_counter()
     html = print_html(build)
-    write_pdf(html, work / "handbook.pdf", variant or ARCHIVAL)
+    write_pdf(html, work / "handbook.pdf", variant or build.settings.pdf_archival)
     seconds = time.perf_counter() - started
     (work / "handbook.html").write_text(html, encoding="utf-8")
     return {"seconds": seconds, "pages": pdf_pages(work / "handbook.pdf")}
@@ -163,11 +163,12 @@ def stage_handbook_pdf_untagged(data: Path, work: Path) -> dict:
 def stage_plain_weasyprint(work: Path) -> dict:
     import weasyprint
 
-    from macros.pdf import ARCHIVAL, PRINT_DIR
+    from macros.render import PRINT_DIR
+    from macros.settings import Settings
 
     html = (work / "handbook.html").read_text(encoding="utf-8")
     started = time.perf_counter()
-    weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(work / "plain.pdf", pdf_variant=ARCHIVAL)
+    weasyprint.HTML(string=html, base_url=str(PRINT_DIR)).write_pdf(work / "plain.pdf", pdf_variant=Settings().pdf_archival)
     return {"seconds": time.perf_counter() - started, "pages": pdf_pages(work / "plain.pdf")}
 
 

@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
     build.add_argument("--site", type=Path, default=PROJECT / "site", help="输出目录（默认 site/）")
     build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
-                       help="同时排版几份 PDF（默认每个处理器一份；内存紧张时用 1）")
+                       help="同时排版几份 PDF（默认取 mkdocs.yml 的 extra.handbook.pdf_jobs，没写则每个处理器一份；内存紧张时用 1）")
     commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json（供编辑器提示）")
     serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
     serve.add_argument("--addr", default="127.0.0.1:8000")
@@ -43,9 +43,9 @@ def main(argv: list[str] | None = None) -> int:
             return write_schema(PROJECT / "schema" / "data.schema.json")
         if args.command == "diff":
             return diff_editions(args.old, args.new or args.data)
-        from .preview import serve_preview
+        from .site.preview import serve_preview
 
-        return serve_preview(PROJECT, args.data, args.addr)
+        return serve_preview(PROJECT, args.data, args.addr, lambda handbook: compose_build(handbook, args.data))
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -57,8 +57,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(data_dir: Path, today: dt.date | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
-    from .quality import quality_report
     from .resolve import load_handbook
+    from .resolve.quality import quality_report
 
     handbook = load_handbook(data_dir)
     steps = sum(len(procedure.steps) for procedure in handbook.procedures)
@@ -77,7 +77,7 @@ def check(data_dir: Path, today: dt.date | None = None) -> int:
 
 def diff_editions(old_dir: Path, new_dir: Path) -> int:
     """Print what changed from one data folder to another; exit 1 only when either has problems."""
-    from .diff import diff_handbooks, format_changes
+    from .resolve.diff import diff_handbooks, format_changes
 
     editions = [_load_edition("旧版", old_dir), _load_edition("新版", new_dir)]
     if None in editions:
@@ -99,7 +99,7 @@ def _load_edition(label: str, data_dir: Path):
 
 
 def write_schema(target: Path) -> int:
-    from .schema import json_schema_text
+    from .validate.schema import json_schema_text
 
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json_schema_text(), encoding="utf-8")
@@ -110,12 +110,11 @@ def write_schema(target: Path) -> int:
 def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
     """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
     jobs: how many PDFs are laid out at once (default: one per processor)."""
-    from .deadlines import schedule_reminder
-    from .render.pages import Build
     from .resolve import load_handbook
+    from .resolve.deadlines import schedule_reminder
 
     handbook = load_handbook(data_dir)
-    build = Build.of_folder(handbook, PROJECT, data_dir)
+    build = compose_build(handbook, data_dir)
     try:
         pdf_summary = _render_and_publish(build, site_dir, cache_dir, jobs)
     except OSError as exc:  # the output folder or the cache cannot be written: the operator's to fix
@@ -127,15 +126,27 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     return 0
 
 
+def compose_build(handbook, data_dir: Path):
+    """The Build of a handbook: stamped with the project's commit, and showing what changed since the
+    edition the data names as its previous one (whose folder is loaded here, before rendering)."""
+    from .publish import build_stamp
+    from .render.pages import Build
+    from .resolve import edition_changes
+    from .settings import read_settings
+
+    return Build(handbook, build_stamp(PROJECT, handbook.info.date), edition_changes(handbook, data_dir),
+                 read_settings(PROJECT / "mkdocs.yml"))
+
+
 def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int | None) -> str:
     """The site and the PDFs made in a stage beside site_dir, then swapped in; what the PDF cache did."""
     import shutil
     import tempfile
 
-    from .bundle import write_offline_zip
     from .pdf import build_pdfs
-    from .pdf_cache import PdfCache
+    from .pdf.cache import PdfCache
     from .publish import publish
+    from .publish.bundle import write_offline_zip
     from .site import build_site
 
     # A stage of its own beside the target: builds running at once (tests, a preview, an editor's

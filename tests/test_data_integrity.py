@@ -95,7 +95,7 @@ def test_back_references_are_consistent(handbook):
 
 
 def test_quality_report_names_unfinished_items():
-    from macros.quality import quality_report
+    from macros.resolve.quality import quality_report
 
     from .conftest import FIXTURES
 
@@ -108,7 +108,7 @@ def test_quality_report_names_unfinished_items():
 def test_quality_report_finds_terms_as_a_plain_search_would(handbook):
     """The search finds exactly the words that `in` finds, including words that only occur inside
     or overlapping a longer one, or are one character long."""
-    from macros.quality import prose_of, words_in
+    from macros.resolve.quality import prose_of, words_in
 
     words = {word for t in handbook.terms for word in t.names} | {"两个", "个责任", "任追", "不存在的词", "纪"}
     for text in (prose_of(handbook), "", "纪"):

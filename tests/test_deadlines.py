@@ -10,8 +10,8 @@ from types import MappingProxyType
 
 import pytest
 
-from macros import model as m
-from macros.deadlines import add_months, deadline, due_date, schedule_reminder, work_calendar
+from macros.resolve import model as m
+from macros.resolve.deadlines import add_months, deadline, due_date, schedule_reminder, work_calendar
 
 from .conftest import open_page, poppler
 

@@ -15,8 +15,16 @@ from pathlib import Path
 import yaml
 
 from macros.cli import PROJECT
-from macros.diff import ADDED, CHANGED, REMOVED, Change, changes_by_entry, diff_handbooks, format_changes
 from macros.resolve import load_handbook
+from macros.resolve.diff import (
+    ADDED,
+    CHANGED,
+    REMOVED,
+    Change,
+    changes_by_entry,
+    diff_handbooks,
+    format_changes,
+)
 
 from .conftest import FIXTURES, copy_data, poppler
 
@@ -202,9 +210,8 @@ def test_a_previous_edition_that_is_not_there_stops_the_build(tmp_path):
     import pytest
 
     from macros.cli import main
-    from macros.diff import edition_changes
     from macros.errors import BuildError
-    from macros.resolve import load_handbook
+    from macros.resolve import edition_changes, load_handbook
 
     data = tmp_path / "data"
     shutil.copytree(FIXTURES / "base" / "data", data)

@@ -164,9 +164,28 @@ def test_the_engine_s_own_limits_are_build_errors(tmp_path):
     past what the headings can write) is one of the family, with a Chinese message."""
     from macros.errors import BuildError
     from macros.render import cjk_number
-    from macros.search import material_worker
+    from macros.site.search import material_worker
 
     with pytest.raises(BuildError, match="检索线程脚本"):
         material_worker(tmp_path)
     with pytest.raises(BuildError, match="序号 10000 超出了中文数字能写的范围"):
         cjk_number(10000)
+
+
+def test_build_settings_come_from_mkdocs_yml_and_are_checked(tmp_path):
+    """What an operator may set lives in mkdocs.yml (extra: handbook:), under a schema."""
+    from macros.errors import BuildError
+    from macros.settings import Settings, read_settings
+
+    from .conftest import PROJECT
+
+    assert read_settings(PROJECT / "mkdocs.yml") == Settings()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("extra:\n  handbook:\n    pdf_archival: pdf/a-2b\n    nav_limit: 3\n    pdf_jobs: 0\n", encoding="utf-8")
+    with pytest.raises(BuildError) as caught:
+        read_settings(config)
+    assert str(caught.value) == (
+        "mkdocs.yml 中 extra: handbook: 的设置有误：pdf_archival（只能是 pdf/a-3a、pdf/a-3b）；"
+        "pdf_jobs（应是不小于 1 的整数）；nav_limit（没有这项设置）。可写的设置有：nav_entry_limit、pdf_archival、pdf_jobs。")
+    config.write_text("site_name: x\n", encoding="utf-8")
+    assert read_settings(config) == Settings()

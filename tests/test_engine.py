@@ -13,6 +13,7 @@ import types
 from pathlib import Path, PurePath
 from types import MappingProxyType
 
+import pydantic
 import pytest
 
 from macros.cli import PROJECT
@@ -20,7 +21,7 @@ from macros.render import Output
 from macros.render.pages import ENTRY_TEMPLATES
 
 MACROS = PROJECT / "macros"
-TEMPLATE_DIRS = (MACROS / "render" / "templates", MACROS / "print")
+TEMPLATE_DIRS = (MACROS / "render" / "templates", MACROS / "render" / "print")
 
 
 def template_texts() -> str:
@@ -63,6 +64,8 @@ def _immutable(value: object) -> bool:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return value.__dataclass_params__.frozen and all(
             _immutable(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, pydantic.BaseModel):
+        return bool(value.model_config.get("frozen")) and all(_immutable(v) for v in dict(value).values())
     return isinstance(value, _IMMUTABLE) or type(value).__module__ == "typing"  # a type alias
 
 
@@ -140,7 +143,7 @@ def test_plain_mkdocs_without_the_macros_plugin_builds_the_same_pages(built_site
         raw = yaml_load(fd)
     plugins = [p for p in raw["plugins"] if not (isinstance(p, dict) and "macros" in p)]
     assert len(plugins) == len(raw["plugins"]) - 1
-    config = load_config(config_file=str(PROJECT / "mkdocs.yml"), plugins=plugins, nav=expand_nav(raw["nav"], handbook),
+    config = load_config(config_file=str(PROJECT / "mkdocs.yml"), plugins=plugins, nav=expand_nav(raw["nav"], handbook, 100),
                          docs_dir=str(stage), site_dir=str(tmp_path / "site"), strict=True)
     mkdocs_build(config)
     plain, production = _articles(tmp_path / "site"), _articles(built_site)
@@ -179,7 +182,7 @@ def _all_entries(handbook):
 
 
 def _entity_classes() -> list[type]:
-    from macros import model
+    from macros.resolve import model
 
     return [cls for cls in vars(model).values()
             if isinstance(cls, type) and issubclass(cls, model._Entity) and dataclasses.is_dataclass(cls)]
@@ -202,3 +205,37 @@ def test_an_entity_is_made_as_its_fields_say_and_stays_frozen(cls):
         setattr(made, fields[0].name, None)
     with pytest.raises(dataclasses.FrozenInstanceError):
         delattr(made, fields[0].name)
+
+
+# The stages in the order data flows through them; a module may import only from its own stage,
+# an earlier one, or the shared modules (errors, labels, logs, settings). site and pdf are two
+# outputs of one stage and do not import each other.
+STAGES = {"load": 1, "validate": 2, "resolve": 3, "render": 4, "site": 5, "pdf": 5, "publish": 6, "cli": 7,
+          "__main__": 7}
+SHARED = {"errors", "labels", "logs", "settings", "__init__"}
+
+
+def _engine_imports() -> list[tuple[str, str]]:
+    """(importing module's stage part, imported module's stage part) for every import inside macros/."""
+    found = []
+    for path in sorted(MACROS.rglob("*.py")):
+        parts = path.relative_to(MACROS).with_suffix("").parts
+        package = parts[:-1] if parts[-1] != "__init__" else parts[:-1]
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level:
+                base = list(parts[:-1])[: len(parts) - node.level] if node.level > 1 else list(parts[:-1])
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                targets = [target] if node.module else [[*base, alias.name] for alias in node.names]
+                for one in targets:
+                    found.append(((package or parts)[0], one[0] if one else "__init__"))
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("macros"):
+                found.append(((package or parts)[0], node.module.split(".")[1]))
+    return found
+
+
+def test_imports_follow_the_flow_of_data():
+    against = [f"{source} → {target}" for source, target in _engine_imports()
+               if target not in SHARED and (source in SHARED or STAGES[target] > STAGES[source]
+                                            or {source, target} == {"site", "pdf"})]
+    assert against == []
+    assert len(_engine_imports()) > 40  # the walk sees the engine's imports

@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from macros.bundle import ZIP_PATH
 from macros.cli import PROJECT
+from macros.publish.bundle import ZIP_PATH
 
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 

@@ -16,8 +16,8 @@ from urllib.parse import quote, unquote, urlsplit
 
 import pytest
 
-from macros.bundle import FOLDER, LEFT_OUT, ZIP_PATH
 from macros.cli import PROJECT
+from macros.publish.bundle import FOLDER, LEFT_OUT, ZIP_PATH
 
 HREF = re.compile(r'<a\s[^>]*?href="([^"]*)"')
 

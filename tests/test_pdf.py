@@ -68,14 +68,14 @@ def test_same_data_gives_identical_bytes(tmp_path, handbook):
     """Laid out twice in one process, a tagged document comes out the same: nothing carries over
     from one layout to the next. (That every PDF of a build is the same from another process, place
     and time, the handbook included, is tested in test_offline.py.)"""
-    from macros.pdf import ARCHIVAL, course_html, write_pdf
+    from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
-    write_pdf(html, tmp_path / "a.pdf", ARCHIVAL)
-    write_pdf(html, tmp_path / "b.pdf", ARCHIVAL)
+    write_pdf(html, tmp_path / "a.pdf", "pdf/a-3a")
+    write_pdf(html, tmp_path / "b.pdf", "pdf/a-3a")
     assert pdf_pages(tmp_path / "a.pdf") > 3
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
 
@@ -183,7 +183,7 @@ def test_every_checklist_is_an_a4_form(built_site, handbook):
 
 
 def test_course_packs_and_answer_keys(built_site, handbook):
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     for course in handbook.courses:
         pack = built_site / "pdf" / "courses" / f"{course.id}.pdf"
@@ -204,7 +204,7 @@ def test_course_packs_and_answer_keys(built_site, handbook):
 
 
 def test_self_test_answers_come_from_the_data(handbook):
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     questions = self_test(handbook.course("new-cadres"))
     clue = handbook.procedure("clue-handling")
@@ -215,7 +215,7 @@ def test_self_test_answers_come_from_the_data(handbook):
 
 
 def test_self_test_nests_quotation_marks_as_chinese_does(handbook):
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     texts = [q.text for course in handbook.courses for q in self_test(course)]
     assert any("“‘室组’联动监督" in text for text in texts)
@@ -262,7 +262,7 @@ def test_site_links_checklist_and_course_pdfs(built_site, handbook):
 def test_course_pdf_is_reproducible(tmp_path, handbook):
     from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
@@ -276,15 +276,15 @@ def test_remembering_page_references_writes_the_same_tagged_bytes(tmp_path, hand
     import contextlib
 
     import macros.pdf
-    from macros.pdf import ARCHIVAL, course_html, write_pdf
+    from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.selftest import self_test
+    from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
-    write_pdf(html, tmp_path / "remembered.pdf", ARCHIVAL)
+    write_pdf(html, tmp_path / "remembered.pdf", "pdf/a-3a")
     monkeypatch.setattr(macros.pdf, "page_references_remembered", contextlib.nullcontext)
-    write_pdf(html, tmp_path / "as-pydyf.pdf", ARCHIVAL)
+    write_pdf(html, tmp_path / "as-pydyf.pdf", "pdf/a-3a")
     assert pdf_pages(tmp_path / "as-pydyf.pdf") > 3
     assert (tmp_path / "remembered.pdf").read_bytes() == (tmp_path / "as-pydyf.pdf").read_bytes()
 
@@ -303,17 +303,17 @@ def test_parallel_layout_writes_the_same_bytes_and_stops_on_a_warning(tmp_path, 
     """Several PDFs laid out at once give the files one process gives; a warning in any of them
     fails the whole build, as in one process."""
     from macros.errors import BuildError
-    from macros.pdf import ARCHIVAL, checklist_html, render_documents
+    from macros.pdf import checklist_html, render_documents
     from macros.render.pages import Build
 
     build = Build(handbook, handbook.info.date)
     forms = [(f"{c.id}.pdf", checklist_html(build, c)) for c in handbook.checklists[:3]]
-    render_documents([(tmp_path / "one" / name, html, ARCHIVAL) for name, html in forms], jobs=1)
-    render_documents([(tmp_path / "many" / name, html, ARCHIVAL) for name, html in forms], jobs=2)
+    render_documents([(tmp_path / "one" / name, html, "pdf/a-3a") for name, html in forms], jobs=1)
+    render_documents([(tmp_path / "many" / name, html, "pdf/a-3a") for name, html in forms], jobs=2)
     for name, _html in forms:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "many" / name).read_bytes()
 
-    broken = [*((tmp_path / "broken" / name, html, ARCHIVAL) for name, html in forms),
+    broken = [*((tmp_path / "broken" / name, html, "pdf/a-3a") for name, html in forms),
               (tmp_path / "broken" / "g.pdf", '<html lang="zh-CN"><p>测试\ue000</p></html>', None)]
     with pytest.raises(BuildError, match="U\\+E000"):
         render_documents(broken, jobs=2)
@@ -328,11 +328,11 @@ def test_a_layout_process_that_dies_fails_the_build_with_advice(tmp_path, handbo
     import threading
 
     from macros.errors import BuildError
-    from macros.pdf import ARCHIVAL, print_html, render_documents
+    from macros.pdf import print_html, render_documents
     from macros.render.pages import Build
 
     html = print_html(Build(handbook, handbook.info.date))
-    pending = [(tmp_path / f"{n}.pdf", html, ARCHIVAL) for n in range(2)]
+    pending = [(tmp_path / f"{n}.pdf", html, "pdf/a-3a") for n in range(2)]
 
     def kill_the_workers() -> None:
         for child in multiprocessing.active_children():

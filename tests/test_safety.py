@@ -63,21 +63,21 @@ def test_interrupted_build_leaves_site_whole(tmp_path, monkeypatch, builder):
 
 
 @pytest.mark.usefixtures("builder")
-def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path, monkeypatch):
-    """Above NAV_ENTRY_LIMIT a section lists only its index; its pages then take their titles from
+def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path):
+    """Above the nav entry limit (settings.nav_entry_limit) a section lists only its index; its pages then take their titles from
     the page itself, which must stay text too."""
     from macros import site
     from macros.render.pages import Build
     from macros.resolve import load_handbook
+    from macros.settings import Settings
 
     data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     roles = data / "roles.yaml"
     roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", f"name: '{HOSTILE}'"),
                      encoding="utf-8")
-    monkeypatch.setattr(site, "NAV_ENTRY_LIMIT", 0)
     out = tmp_path / "site"
     handbook = load_handbook(data)
-    site.build_site(Build(handbook, handbook.info.date), PROJECT, tmp_path / "stage", out)
+    site.build_site(Build(handbook, handbook.info.date, settings=Settings(nav_entry_limit=0)), PROJECT, tmp_path / "stage", out)
     role = (out / "roles" / "case-trial-office.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in role and "49审理室" not in role
     title = role[role.index("<title>") : role.index("</title>")]

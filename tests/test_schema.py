@@ -7,7 +7,7 @@ import json
 import yaml
 
 from macros.cli import PROJECT
-from macros.schema import json_schema_text
+from macros.validate.schema import json_schema_text
 
 
 def test_checked_in_schema_matches_the_model():
@@ -34,8 +34,10 @@ def test_each_enumeration_has_one_label_table_that_schema_model_and_readme_share
     values and help, the model's labels and the README's lists all come from (or match) it."""
     import typing
 
-    from macros import labels, model, schema
+    from macros import labels
     from macros.cli import PROJECT
+    from macros.resolve import model
+    from macros.validate import schema
 
     readme = (PROJECT / "README.md").read_text(encoding="utf-8")
     fields = {"kind": schema.Role, "standing": schema.Source, "system": schema.Procedure, "category": schema.Topic}

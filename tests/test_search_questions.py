@@ -23,7 +23,7 @@ def plain(html: str) -> str:
 
 def section_texts(site: Path) -> dict[str, str]:
     """Search location (page or page#section) -> the text of that part of the page."""
-    from macros.search import search_documents
+    from macros.site.search import search_documents
 
     docs = search_documents(site)
     return {doc["location"]: plain(f"{doc['title']} {doc['text']}") for doc in docs}

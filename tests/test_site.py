@@ -11,9 +11,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 
 from macros.cli import PROJECT
-from macros.model import UNASSIGNED_LABEL
 from macros.render import anchor
 from macros.render.pages import Build
+from macros.resolve.model import UNASSIGNED_LABEL
 
 from .conftest import DOUBLED_PUNCTUATION
 
@@ -129,7 +129,7 @@ def test_search_snippets_keep_labels_apart_from_their_values(built_site, handboo
     value before or after it, or a result reads 承办纪检监察室审批委厅领导. Each label ends with a
     「：」 that is in the page for this (and for screen readers) but hidden on screen, so a result
     reads 承办：纪检监察室 审批：委厅领导."""
-    from macros.search import search_documents
+    from macros.site.search import search_documents
 
     steps = [doc for doc in search_documents(built_site) if "#step-" in doc["location"]]
     assert steps
@@ -225,7 +225,7 @@ def test_pages_hold_no_inline_script_or_style(built_site):
 def test_search_index_is_segmented_chinese(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]
-    from macros.search import search_documents
+    from macros.site.search import search_documents
 
     text = " ".join(doc["text"] + " " + doc["title"] for doc in search_documents(built_site))
     # jieba puts zero-width spaces between words; domain words from the data stay whole.
@@ -312,7 +312,7 @@ def test_swimlane_texts_and_arrows_never_run_into_each_other(page, served_site, 
 
 
 def test_swimlane_text_is_escaped():
-    from macros.diagrams import swimlane_svg, wrap
+    from macros.render.diagrams import swimlane_svg, wrap
     from macros.resolve import load_handbook
 
     from .conftest import FIXTURES
@@ -339,8 +339,8 @@ def _handbook_with_sample_step(tmp_path, written_as: str):
 def test_an_inferred_actor_is_marked_in_every_medium(tmp_path):
     """A step whose actors the handbook infers (roles_inferred) carries the same mark on its page, in
     the step table, the swimlane, the role page, the record form and the self-test answer."""
-    from macros.diagrams import swimlane_svg
-    from macros.model import INFERRED_LABEL, procedure_form
+    from macros.render.diagrams import swimlane_svg
+    from macros.resolve.model import INFERRED_LABEL, procedure_form
 
     handbook, _ = _handbook_with_sample_step(tmp_path, "roles: [case-trial-office]\n        roles_inferred: true")
     procedure = handbook.procedure("sample")
@@ -354,9 +354,9 @@ def test_an_inferred_actor_is_marked_in_every_medium(tmp_path):
 
 
 def test_a_step_whose_source_names_no_actor_says_so_and_gets_its_own_lane(tmp_path):
-    from macros.diagrams import swimlane_svg
-    from macros.quality import quality_report
+    from macros.render.diagrams import swimlane_svg
     from macros.resolve import load_handbook
+    from macros.resolve.quality import quality_report
 
     handbook, data = _handbook_with_sample_step(tmp_path, "roles: []")
     procedure = handbook.procedure("sample")
@@ -452,7 +452,7 @@ def test_a_term_is_not_marked_inside_its_own_glossary_entry():
 
 
 def test_longest_word_pattern_prefers_the_longest_word_at_each_place():
-    from macros.words import longest_word_pattern
+    from macros.resolve.words import longest_word_pattern
 
     pattern = longest_word_pattern({"责任", "两个责任", "责任追究", "a.b", "责"})
     assert pattern.findall("两个责任与责任追究和责任，责；a.b axb") == ["两个责任", "责任追究", "责任", "责", "a.b"]
@@ -463,7 +463,7 @@ def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
     """A reader looks a term up by how it sounds: one group per initial, A to Z, each term once under
     the initial of its first syllable, and a row of initials that leads to every group. The glossary
     is the index: each term links to a page of its own, which holds its definition."""
-    from macros.model import OTHER_INITIAL
+    from macros.resolve.model import OTHER_INITIAL
 
     page = (built_site / "glossary.html").read_text(encoding="utf-8")
     initials = re.findall(r'<h2 id="initial-([a-z]+)"', page)
@@ -491,7 +491,7 @@ def test_glossary_is_in_pinyin_order_under_its_initials(built_site, handbook):
 def test_pinyin_order_reads_each_characters_usual_reading():
     import os
 
-    from macros.words import pinyin_order
+    from macros.resolve.words import pinyin_order
 
     assert pinyin_order(["三重一大", "回头看", "3 个课堂", "ABC 监督"]) == [
         ("S", ("san", "zhong", "yi", "da", "三重一大")),
@@ -503,8 +503,8 @@ def test_pinyin_order_reads_each_characters_usual_reading():
 
 
 def test_terms_that_begin_with_no_letter_come_last_in_their_own_group(tmp_path):
-    from macros.model import OTHER_INITIAL, initial_anchor
     from macros.resolve import load_handbook
+    from macros.resolve.model import OTHER_INITIAL, initial_anchor
 
     from .conftest import FIXTURES, copy_data
 
@@ -549,7 +549,7 @@ def test_a_build_leaves_jiebas_dictionary_as_it_found_it(handbook):
     how the next build (other data) cuts its text, and the same data would not give the same index."""
     import jieba
 
-    from macros.search import domain_words, jieba_taught
+    from macros.site.search import domain_words, jieba_taught
 
     jieba.dt.check_initialized()
     before = (dict(jieba.dt.FREQ), jieba.dt.total)
@@ -636,8 +636,8 @@ def test_every_procedure_has_a_record_form_made_from_its_steps(built_site, handb
 
 def test_an_entry_past_its_review_date_says_so_and_its_owner_lists_it(tmp_path):
     """Review dates are compared with the edition's date in handbook.yaml, never with the clock."""
-    from macros.quality import quality_report
     from macros.resolve import load_handbook
+    from macros.resolve.quality import quality_report
 
     from .conftest import FIXTURES, copy_data
 
@@ -664,7 +664,7 @@ def test_text_files_have_reproducible_precompressed_copies(built_site):
     level 9 with no name and a zero time in its header, and the original's modification time."""
     import gzip
 
-    from macros.compress import LEVEL, MIN_BYTES, TEXT_SUFFIXES
+    from macros.publish.compress import LEVEL, MIN_BYTES, TEXT_SUFFIXES
 
     texts = [p for p in built_site.rglob("*") if p.suffix in TEXT_SUFFIXES and p.stat().st_size > MIN_BYTES]
     assert len(texts) > 100

@@ -16,10 +16,15 @@ from types import MappingProxyType
 import jinja2
 import markupsafe
 
-from .. import model as m
 from ..errors import BuildError
+from ..resolve import model as m
+from .diagrams import swimlane_svg
+from .numbers import cjk_number
+from .selftest import self_test
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The print documents (handbook, course pack, answers, checklist form) and their stylesheets.
+PRINT_DIR = Path(__file__).parent / "print"
 
 
 # The page folder of each kind of entry that has a site page of its own (search data, nav, links).
@@ -165,7 +170,7 @@ class Output:
 def environment() -> jinja2.Environment:
     """The templates' environment (made once per build by its owner: macros/engine.py)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([TEMPLATES, Path(__file__).parent.parent / "print"]),
+        loader=jinja2.FileSystemLoader([TEMPLATES, PRINT_DIR]),
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -179,9 +184,6 @@ def environment() -> jinja2.Environment:
     env.globals["initial_anchor"] = m.initial_anchor
     env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))
     env.filters["groupby_source"] = groupby_source
-    from ..diagrams import swimlane_svg  # diagrams and selftest use cjk_number from this module
-    from ..selftest import self_test
-
     env.globals["self_test"] = self_test
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
@@ -225,27 +227,3 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
 def md_text(text: str) -> str:
     """Plain text for a Markdown heading or list: HTML-escaped and Markdown-escaped."""
     return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
-
-
-_DIGITS = "零一二三四五六七八九"
-
-
-def cjk_number(n: int) -> str:
-    """1 -> 一, 12 -> 十二, 20 -> 二十, 100 -> 一百, 105 -> 一百零五, 110 -> 一百一十 (for 第N步 and
-    chapter numbers; up to 9999)."""
-    if not 0 <= n < 10000:
-        raise BuildError(f"序号 {n} 超出了中文数字能写的范围（0—9999）。")
-    if n < 10:
-        return _DIGITS[n]
-    if n < 20:
-        return "十" + (_DIGITS[n - 10] if n > 10 else "")
-    out = ""
-    zero = False  # a skipped place between two digits is read as one 零
-    for value, unit in ((1000, "千"), (100, "百"), (10, "十"), (1, "")):
-        digit, n = divmod(n, value)
-        if digit:
-            out += ("零" if zero else "") + _DIGITS[digit] + unit
-            zero = False
-        elif out:
-            zero = True
-    return out

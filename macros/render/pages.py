@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import cached_property
 from html import escape
-from pathlib import Path
 from types import MappingProxyType
 
 import jinja2
 import markupsafe
 
-from .. import model as m
-from ..deadlines import WorkCalendar, work_calendar
-from ..diff import EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
+from ..resolve import model as m
+from ..resolve.deadlines import WorkCalendar, work_calendar
+from ..resolve.diff import EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
+from ..settings import Settings
 from . import Output, environment, render
 from .terms import GlossaryMarker
 
@@ -27,13 +27,18 @@ ENTRY_TEMPLATES = MappingProxyType({
 })
 
 
+DEFAULT_SETTINGS = Settings()
+
+
 class Build:
     """What one build owns: the handbook, the template environments and the glossary pattern. It is
     passed explicitly to whatever renders; nothing about a build is kept at module level."""
 
-    def __init__(self, handbook: m.Handbook, stamp: str, changes: Sequence[Change] = ()):
+    def __init__(self, handbook: m.Handbook, stamp: str, changes: Sequence[Change] = (),
+                 settings: Settings = DEFAULT_SETTINGS):
         self.handbook = handbook
         self.stamp = stamp
+        self.settings = settings  # what the operator set in mkdocs.yml (extra: handbook:)
         # What changed since the previous edition (empty for a first edition): a page, a chapter,
         # and a mark on every changed entry.
         self.changes = tuple(changes)
@@ -47,15 +52,6 @@ class Build:
         # so Jinja comments are written {%# … #%} (the convention of mkdocs-macros in mkdocs.yml).
         self.page_env = jinja2.Environment(undefined=jinja2.StrictUndefined, autoescape=True,
                                            comment_start_string="{%#", comment_end_string="#%}")
-
-    @classmethod
-    def of_folder(cls, handbook: m.Handbook, project: Path, data_dir: Path) -> Build:
-        """The build of the data in data_dir: stamped with the project's commit, and showing what
-        changed since the edition the data names as its previous one."""
-        from ..diff import edition_changes
-        from ..publish import build_stamp
-
-        return cls(handbook, build_stamp(project, handbook.info.date), edition_changes(handbook, data_dir))
 
     def changes_of(self, *entries: object) -> list[Change]:
         """This edition's changes to the entries (an entry and its duties, say), in report order."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import re
 
-from .. import model as m
-from ..words import longest_word_pattern
+from ..resolve import model as m
+from ..resolve.words import longest_word_pattern
 
 # Spans whose text must not change: headings, links, code, diagrams, existing abbrs, and any tag.
 _PROTECTED = re.compile(

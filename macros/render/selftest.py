@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import model as m
-from .render import cjk_number
+from ..resolve import model as m
+from .numbers import cjk_number
 
 
 @dataclass(frozen=True)

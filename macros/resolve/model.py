@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from types import MappingProxyType
 
-from .labels import (
+from ..labels import (
     NO_SYSTEM_LABEL,
     PROCEDURE_SYSTEM_LABELS,
     ROLE_KIND_LABELS,
@@ -663,7 +663,7 @@ def _find(items, wanted: str, kind: str):
     for item in items:
         if item.id == wanted:
             return item
-    from .errors import BuildError, did_you_mean
+    from ..errors import BuildError, did_you_mean
 
     hint = did_you_mean(wanted, [item.id for item in items])
     raise BuildError(f"页面引用的{kind} '{wanted}' 未定义。{hint}")

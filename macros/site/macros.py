@@ -8,7 +8,7 @@ to its own depth, from the build that is running (passed in the config as extra.
 
 from __future__ import annotations
 
-from .render import Output
+from ..render import Output
 
 BUILD_KEY = "handbook_build"
 

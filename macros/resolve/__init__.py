@@ -12,12 +12,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from ..errors import BuildError, DataError, Problem, did_you_mean
+from ..load import LoadedFile, NodePath, load_folder
+from ..validate import schema as s
+from ..validate.shape import check_shape
 from . import model as m
-from . import schema as s
-from .errors import DataError, Problem, did_you_mean
-from .load import LoadedFile, NodePath, load_folder
+from .diff import Change, diff_handbooks
 from .model import KIND_NAMES
-from .shape import check_shape
 
 
 def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
@@ -539,3 +540,16 @@ class _Resolver:
         for role in roles:
             for name, values in by_role[id(role)].items():
                 _set(role, name, tuple(values))
+
+
+def edition_changes(handbook: m.Handbook, data_dir: Path) -> list[Change]:
+    """What changed since the edition the data names as its previous one (none for a first edition).
+    The previous edition is a data folder kept beside the data (see README: 版次与修订说明)."""
+    from . import load_handbook
+
+    if handbook.info.previous_edition is None:
+        return []
+    previous = (data_dir / handbook.info.previous_edition).resolve()
+    if not previous.is_dir():
+        raise BuildError(f"handbook.yaml 中的上一版数据目录 '{handbook.info.previous_edition}' 不存在（{previous}）。")
+    return diff_handbooks(load_handbook(previous, display_root=previous.parent), handbook)

@@ -7,22 +7,25 @@ import logging
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build as mkdocs_build
 from mkdocs.livereload import LiveReloadServer, _serve_url
 
-from .errors import DataError
-from .render.pages import Build
-from .resolve import load_handbook
+from ..errors import DataError
+from ..render.pages import Build
+from ..resolve import load_handbook
+from ..resolve.model import Handbook
+from . import site_config, stage_docs
 from .search import jieba_taught
-from .site import site_config, stage_docs
 
 log = logging.getLogger("mkdocs")
 
 
-def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
+def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[Handbook], Build]) -> int:
+    """compose: the Build of a handbook, with its stamp and edition changes (cli.compose_build)."""
     workdir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     stage, site_dir = workdir / "docs", workdir / "site"
     host, port = addr.rsplit(":", 1)
@@ -36,7 +39,7 @@ def serve_preview(project: Path, data_dir: Path, addr: str) -> int:
         except DataError as exc:
             print(exc.report(), file=sys.stderr, flush=True)
             return
-        build = Build.of_folder(handbook, project, data_dir)
+        build = compose(handbook)
         stage_docs(build, project / "docs", stage)
         config = site_config(build, config_file, docs_dir=str(stage), site_dir=str(site_dir), dev_addr=addr)
         config.site_url = serve_url

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from .labels import (
+from ..labels import (
     NO_SYSTEM_LABEL,
     PROCEDURE_SYSTEM_LABELS,
     ROLE_KIND_LABELS,

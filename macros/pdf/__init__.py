@@ -13,16 +13,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 
-from . import model as m
-from .errors import BuildError
-from .logs import LogCollector
-from .pdf_cache import PdfCache
-from .render import Output, PrintLinker, cjk_number
-from .render.pages import Build
-from .selftest import self_test
-
-PRINT_DIR = Path(__file__).parent / "print"
-
+from ..errors import BuildError
+from ..logs import LogCollector
+from ..render import PRINT_DIR, Output, PrintLinker, cjk_number
+from ..render.pages import Build
+from ..render.selftest import self_test
+from ..resolve import model as m
+from .cache import PdfCache
 
 # Chapter titles, the same in the handbook (numbered) and in course packs.
 CHAPTER_TITLES = MappingProxyType({
@@ -109,11 +106,10 @@ def checklist_html(build: Build, checklist: m.Checklist) -> str:
     return _print_document(build, "checklist_form.html", "checklist_form.css", set(), checklist=checklist)
 
 
-# What goes into a records archive (the handbook and the checklist forms): PDF/A-3, level A, which
-# WeasyPrint writes tagged (structure tree, reading order, document language) with its XMP
-# identification and an sRGB output intent. WeasyPrint makes one variant at a time, so PDF/UA is
-# not claimed beside it; level A is the tagged, accessible form of PDF/A.
-ARCHIVAL = "pdf/a-3a"
+# What goes into a records archive (the handbook and the checklist forms) is PDF/A-3, by default
+# level A (settings.pdf_archival), which WeasyPrint writes tagged (structure tree, reading order,
+# document language) with its XMP identification and an sRGB output intent. WeasyPrint makes one
+# variant at a time, so PDF/UA is not claimed beside it; level A is the tagged form of PDF/A.
 
 # How every document is written, besides its variant (part of each document's cache key).
 WRITE_OPTIONS = MappingProxyType({"uncompressed_pdf": False})
@@ -167,9 +163,10 @@ def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None, jobs:
     the others are laid out by up to `jobs` processes at once (default: one per processor)."""
     cache = cache or PdfCache(None)
     handbook = build.handbook
-    documents = {pdf_dir / "handbook.pdf": (print_html(build), ARCHIVAL)}
+    archival = build.settings.pdf_archival
+    documents = {pdf_dir / "handbook.pdf": (print_html(build), archival)}
     for checklist in (*handbook.checklists, *handbook.procedure_forms):
-        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = (checklist_html(build, checklist), ARCHIVAL)
+        documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = (checklist_html(build, checklist), archival)
     for course in handbook.courses:
         questions = self_test(course)
         documents[pdf_dir / "courses" / f"{course.id}.pdf"] = (course_html(build, course, questions), None)
@@ -179,7 +176,7 @@ def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None, jobs:
             for target, (html, variant) in documents.items()}
     pending = [(target, html, variant) for target, (html, variant) in documents.items()
                if not cache.reuse(keys[target], target)]
-    render_documents(pending, jobs or available_processors())
+    render_documents(pending, jobs or build.settings.pdf_jobs or available_processors())
     for target, _html, _variant in pending:
         cache.keep(keys[target], target)
     cache.prune()

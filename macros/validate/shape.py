@@ -8,8 +8,8 @@ from types import MappingProxyType
 
 from pydantic import BaseModel, ValidationError
 
-from .errors import Problem, did_you_mean
-from .load import LoadedFile
+from ..errors import Problem, did_you_mean
+from ..load import LoadedFile
 from .schema import ID_PATTERN, DataFile
 
 _TYPE_NAMES = MappingProxyType({

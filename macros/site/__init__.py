@@ -16,13 +16,13 @@ from mkdocs.config import load_config
 from mkdocs.exceptions import Abort, ConfigurationError
 from mkdocs.utils.yaml import yaml_load
 
-from . import model as m
-from .diff import EDITION_CHANGES_TITLE
-from .errors import BuildError
-from .logs import LogCollector
-from .render.pages import Build
+from ..errors import BuildError
+from ..logs import LogCollector
+from ..render.pages import Build
+from ..resolve import model as m
+from ..resolve.diff import EDITION_CHANGES_TITLE
+from .macros import BUILD_KEY
 from .search import jieba_taught, query_data_script, split_search_index
-from .site_macros import BUILD_KEY
 
 THEME_DIR = Path(material.__file__).parent / "templates"
 
@@ -58,10 +58,6 @@ GENERATED = MappingProxyType({
 })
 # The page of this edition's changes (only when the data names a previous edition).
 CHANGES_PAGE = "changes.md"
-# A section with more entries than this lists only its index page in the navigation (the index
-# lists them all): Material writes the whole navigation into every page, so a full one would make
-# each page, and the build, grow with the square of the handbook.
-NAV_ENTRY_LIMIT = 100
 
 
 def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
@@ -105,15 +101,17 @@ def nav_title(text: str) -> str:
     return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
-def expand_nav(nav: list, handbook: m.Handbook) -> list:
+def expand_nav(nav: list, handbook: m.Handbook, nav_entry_limit: int) -> list:
     """Replace the index entry of each generated folder ('title: <folder>/index.md', or the one the
-    folder names) by a full section."""
+    folder names) by a full section. A section with more entries than nav_entry_limit lists only
+    its index page (which lists them all): Material writes the whole navigation into every page, so
+    a full one would make each page, and the build, grow with the square of the handbook."""
     folders = {section.index_page(folder): folder for folder, section in GENERATED.items()}
     result = []
     for item in nav:
         (title, target), = item.items() if isinstance(item, dict) else ((None, item),)
         folder = folders.get(target) if isinstance(target, str) else None
-        groups = nav_groups(GENERATED[folder], folder, handbook) if folder is not None else []
+        groups = nav_groups(GENERATED[folder], folder, handbook, nav_entry_limit) if folder is not None else []
         # An index that is not '<folder>/index.md' stays a plain page when it has nothing under it:
         # as a section the theme would show it as a folder holding one page of the same name.
         if folder is not None and (groups or GENERATED[folder].index is None):
@@ -123,9 +121,9 @@ def expand_nav(nav: list, handbook: m.Handbook) -> list:
     return result
 
 
-def nav_groups(section: Generated, folder: str, handbook: m.Handbook) -> list:
+def nav_groups(section: Generated, folder: str, handbook: m.Handbook, nav_entry_limit: int) -> list:
     """The section's pages, as sub-sections per group (collapsed in the theme until opened)."""
-    if len(section.entries(handbook)) > NAV_ENTRY_LIMIT:
+    if len(section.entries(handbook)) > nav_entry_limit:
         return []
     nav: list = []
     for label, entries in section.groups(handbook):
@@ -157,7 +155,7 @@ def site_config_overrides(build: Build, config_file: Path) -> dict:
     the build, whose macros the mkdocs-macros adapter registers."""
     with config_file.open("rb") as fd:
         raw = yaml_load(fd)
-    nav = expand_nav(raw["nav"], build.handbook)
+    nav = expand_nav(raw["nav"], build.handbook, build.settings.nav_entry_limit)
     if build.changes:  # right after the home page: what a returning reader looks for first
         nav.insert(1, {EDITION_CHANGES_TITLE: CHANGES_PAGE})
     return {"nav": nav, "extra": {**raw.get("extra", {}), BUILD_KEY: build}}

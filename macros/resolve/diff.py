@@ -13,11 +13,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 from . import model as m
-from .errors import BuildError
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
 
@@ -417,16 +415,3 @@ def _summary(changes: Sequence[Change]) -> str:
 
 
 EDITION_CHANGES_TITLE = "本版修订说明"
-
-
-def edition_changes(handbook: m.Handbook, data_dir: Path) -> list[Change]:
-    """What changed since the edition the data names as its previous one (none for a first edition).
-    The previous edition is a data folder kept beside the data (see README: 版次与修订说明)."""
-    from .resolve import load_handbook
-
-    if handbook.info.previous_edition is None:
-        return []
-    previous = (data_dir / handbook.info.previous_edition).resolve()
-    if not previous.is_dir():
-        raise BuildError(f"handbook.yaml 中的上一版数据目录 '{handbook.info.previous_edition}' 不存在（{previous}）。")
-    return diff_handbooks(load_handbook(previous, display_root=previous.parent), handbook)

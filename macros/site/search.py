@@ -13,9 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import MappingProxyType
 
-from . import model as m
-from .errors import BuildError
-from .render import Linker
+from ..errors import BuildError
+from ..render import Linker
+from ..resolve import model as m
 
 # Question words and particles a newcomer types around the words that matter. Dropped from a query
 # when the segmenter cuts them out as words of their own (so 要点 keeps its 要, 目的 its 的).
