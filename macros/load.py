@@ -27,8 +27,10 @@ class LoadedFile:
 
     path: str  # as shown to editors, e.g. data/roles.yaml
     data: object
-    value_marks: dict[NodePath, Location]
-    key_marks: dict[NodePath, Location]
+    # Where each node starts (PyYAML's marks, turned into line and column only when asked for:
+    # a valid file is never asked, and there are a hundred thousand nodes at ten times the data).
+    value_marks: dict[NodePath, yaml.Mark]
+    key_marks: dict[NodePath, yaml.Mark]
     # For a file whose failed entries were left out: kind -> original index of each kept entry.
     kept_indices: dict[str, list[int]] = field(default_factory=dict)
 
@@ -42,11 +44,11 @@ class LoadedFile:
         if len(loc) >= 2 and loc[0] in self.kept_indices and isinstance(loc[1], int):
             loc = (loc[0], self.kept_indices[loc[0]][loc[1]], *loc[2:])
         if key and loc in self.key_marks:
-            return self.key_marks[loc]
+            return _line_and_column(self.key_marks[loc])
         for end in range(len(loc), -1, -1):
             part = loc[:end]
             if part in self.value_marks:
-                return self.value_marks[part]
+                return _line_and_column(self.value_marks[part])
         return (1, 1)
 
 
@@ -182,8 +184,8 @@ class _Builder:
     def __init__(self, shown: str):
         self.shown = shown
         self.problems: list[Problem] = []
-        self.value_marks: dict[NodePath, Location] = {}
-        self.key_marks: dict[NodePath, Location] = {}
+        self.value_marks: dict[NodePath, yaml.Mark] = {}
+        self.key_marks: dict[NodePath, yaml.Mark] = {}
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
         self.too_big = False
@@ -199,7 +201,7 @@ class _Builder:
                     "不要用别名复制大段内容；直接写出需要的数据。",
                 )
             return None
-        self.value_marks.setdefault(path, _location(node))
+        self.value_marks.setdefault(path, node.start_mark)
         if node.tag == _STR:
             # most nodes: what the constructor would return, without its bookkeeping (an explicit
             # !!str lands here too, and means what quoting means)
@@ -248,7 +250,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
-            self.key_marks[(*path, key)] = _location(key_node)
+            self.key_marks[(*path, key)] = key_node.start_mark
             result[key] = self.build(value_node, (*path, key))
         self.value_marks.pop((*path, "<key>"), None)
         return result
@@ -263,4 +265,8 @@ def _short_tag(tag: str) -> str:
 
 
 def _location(node: yaml.Node) -> Location:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+    return _line_and_column(node.start_mark)
+
+
+def _line_and_column(mark: yaml.Mark) -> Location:
+    return (mark.line + 1, mark.column + 1)
