@@ -143,6 +143,7 @@ def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int
     import shutil
     import tempfile
 
+    from .export import write_question_banks
     from .pdf import build_pdfs
     from .pdf.cache import PdfCache
     from .publish import publish
@@ -159,6 +160,7 @@ def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int
         pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
         build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
         pdf_summary = pdf_cache.summary(new_site / "pdf")
+        write_question_banks(build.handbook, new_site)
         write_offline_zip(new_site, build.handbook.info.date)
         publish(new_site, site_dir)
     finally:
