@@ -14,8 +14,7 @@ from macros.export.moodle import moodle_xml
 from macros.export.xlsx import question_sheet
 from macros.render.selftest import bank_path, self_test
 
-from .conftest import open_page
-from .test_checklist_browser import NGINX_CONF
+from .conftest import open_page, under_shipped_policy
 from .test_search_browser import AXE
 
 COURSE = "new-cadres"
@@ -148,17 +147,8 @@ def test_the_result_sheet_prints_on_its_own(page, served_site):
 
 
 def test_the_self_test_works_under_the_content_security_policy(browser, served_site):
-    policy = re.search(r'Content-Security-Policy "([^"]+)"', NGINX_CONF.read_text(encoding="utf-8")).group(1)
     context = browser.new_context()
-
-    def with_policy(route):
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
-
-    context.route("**/*", with_policy)
-    context.add_init_script("""window.__csp = [];
-        document.addEventListener("securitypolicyviolation", e => window.__csp.push(
-            e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber));""")
+    under_shipped_policy(context)
     page = open_page(context)
     page.goto(served_site + course_page(COURSE))
     answer_all(page, right=True)

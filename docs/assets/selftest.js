@@ -189,10 +189,8 @@
     });
   }
 
-  // As checklist.js: Material's document$ emits on every page shown; without it, the page load.
-  if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(setUp);
-  } else if (document.readyState === "loading") {
+  // Each page is a page load (mkdocs.yml does not enable Material's instant navigation).
+  if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUp);
   } else {
     setUp();
