@@ -200,7 +200,13 @@ def test_course_packs_and_answer_keys(built_site, handbook):
         assert questions
         for question in questions:
             assert squash(question.text) in text
-            assert squash(question.answer) in key
+            for letter, option in question.lettered:  # the pack gives the options, as the page does
+                assert squash(f"{letter}．{option}") in text, option
+            answer = f"{question.letter}．{question.answer}" if question.lettered else question.answer
+            assert squash(f"正确答案：{answer}") in key
+            assert squash(f"见：{question.about_label}") in key
+            for source in question.proposals:
+                assert squash(f"依据：{source.standing_brief}") in key
 
 
 def test_self_test_answers_come_from_the_data(handbook):
