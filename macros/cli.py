@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(data_dir: Path, today: dt.date | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
+    from .render.selftest import thin_courses
     from .resolve import load_handbook
     from .resolve.quality import quality_report
 
@@ -68,7 +69,7 @@ def check(data_dir: Path, today: dt.date | None = None) -> int:
         f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
         f"{len(handbook.courses)} 个课程。"
     )
-    report = quality_report(handbook, today or dt.date.today())
+    report = quality_report(handbook, today or dt.date.today()) + thin_courses(handbook)
     if report:
         print("\n数据质量提示（不影响生成，供编辑核对）：")
         print("\n".join(f"- {line}" for line in report))

@@ -287,3 +287,30 @@ def _escaped(text: str) -> str:
 
 def _unlettered(label: str) -> str:
     return re.sub(r'^<span class="hb-q-letter">[A-D]．</span>', "", label)
+
+
+THIN_COURSE = """courses:
+  - id: thin
+    name: 薄课程
+    audience: 测试
+    objectives: [测试]
+    procedures: [sample]
+    terms: [three-shifts]
+    questions: [测试]
+    cite:
+      - {source: s900, section: 一}
+"""
+
+
+def test_check_names_a_course_too_thin_for_ten_questions(tmp_path, capsys):
+    """Too little content with stated answers gives too few questions: make check says which course,
+    so that a trainer adds content rather than hand-made questions."""
+    from macros.cli import check
+
+    from .conftest import FIXTURES, copy_data
+
+    data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    (data / "courses.yaml").write_text(THIN_COURSE, encoding="utf-8")
+    assert check(data) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"课程“薄课程”（thin）只能生成 \d 道自测题，少于 10 道", out), out

@@ -133,6 +133,18 @@ def self_test(course: m.Course, handbook: m.Handbook) -> list[Question]:
     return [_finished(number, draft) for number, draft in enumerate(drafts, start=1)]
 
 
+def thin_courses(handbook: m.Handbook) -> list[str]:
+    """A line for each course whose content gives fewer than MIN_QUESTIONS questions (make check's
+    data quality hints): the remedy is more content with stated answers, never hand-made questions."""
+    lines = []
+    for course in handbook.courses:
+        count = len(self_test(course, handbook))
+        if count < MIN_QUESTIONS:
+            lines.append(f"课程“{course.name}”（{course.id}）只能生成 {count} 道自测题，少于 {MIN_QUESTIONS} 道："
+                         "可多选写明了承办角色或时限的程序、来源列全了成员的要点、有释义的术语")
+    return lines
+
+
 def _finished(number: int, draft: _Draft) -> Question:
     if draft.kind == TRUE_FALSE:
         return Question(number, draft.key, TRUE_FALSE, draft.text, TRUE_FALSE_OPTIONS, 1 if draft.distractors else 0,
