@@ -57,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def check(data_dir: Path, today: dt.date | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
+    from .render.selftest import thin_courses
     from .resolve import load_handbook
     from .resolve.quality import quality_report
 
@@ -68,7 +69,7 @@ def check(data_dir: Path, today: dt.date | None = None) -> int:
         f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
         f"{len(handbook.courses)} 个课程。"
     )
-    report = quality_report(handbook, today or dt.date.today())
+    report = quality_report(handbook, today or dt.date.today()) + thin_courses(handbook)
     if report:
         print("\n数据质量提示（不影响生成，供编辑核对）：")
         print("\n".join(f"- {line}" for line in report))
@@ -143,6 +144,7 @@ def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int
     import shutil
     import tempfile
 
+    from .export import write_question_banks
     from .pdf import build_pdfs
     from .pdf.cache import PdfCache
     from .publish import publish
@@ -159,6 +161,7 @@ def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int
         pdf_cache = PdfCache.at(cache_dir and cache_dir / "pdf")
         build_pdfs(build, new_site / "pdf", pdf_cache, jobs)
         pdf_summary = pdf_cache.summary(new_site / "pdf")
+        write_question_banks(build.handbook, new_site)
         write_offline_zip(new_site, build.handbook.info.date)
         publish(new_site, site_dir)
     finally:

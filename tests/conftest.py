@@ -61,6 +61,24 @@ def open_page(context):
     return page
 
 
+NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx-handbook.conf"
+
+
+def under_shipped_policy(context) -> None:
+    """Serve every response of the context with the Content-Security-Policy deploy/ ships (no inline
+    script or style), and record each violation in the page's window.__csp."""
+    policy = re.search(r'Content-Security-Policy "([^"]+)"', NGINX_CONF.read_text(encoding="utf-8")).group(1)
+
+    def with_policy(route):
+        response = route.fetch()
+        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
+
+    context.route("**/*", with_policy)
+    context.add_init_script("""window.__csp = [];
+        document.addEventListener("securitypolicyviolation", e => window.__csp.push(
+            e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber));""")
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context()

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import html
 import re
-from pathlib import Path
 
 import pytest
 
 from macros.render import Output
 from macros.render.pages import Build
 
-from .conftest import open_page
+from .conftest import open_page, under_shipped_policy
 
 CHECKLIST = "accident-accountability"
 PAGE = f"checklists/{CHECKLIST}.html"
 KEY_PREFIX = "/handbook/hb-checklist:"
-NGINX_CONF = Path(__file__).resolve().parent.parent / "deploy" / "nginx-handbook.conf"
 
 STORED = f"""() => Object.keys(localStorage).filter(k => k.startsWith("{KEY_PREFIX}")).sort()"""
 
@@ -224,16 +222,7 @@ def test_without_storage_ticks_still_work_and_the_page_says_so(context, served_s
 
 def test_checklist_works_under_the_content_security_policy(context, served_site):
     """The shipped policy forbids inline scripts and styles: using the checklist must trip none."""
-    policy = re.search(r'Content-Security-Policy "([^"]+)"', NGINX_CONF.read_text(encoding="utf-8")).group(1)
-
-    def with_policy(route):
-        response = route.fetch()
-        route.fulfill(response=response, headers={**response.headers, "content-security-policy": policy})
-
-    context.route("**/*", with_policy)
-    context.add_init_script("""window.__csp = [];
-        document.addEventListener("securitypolicyviolation", e => window.__csp.push(
-            e.violatedDirective + " " + (e.blockedURI || "inline") + " " + e.sourceFile + ":" + e.lineNumber));""")
+    under_shipped_policy(context)
     page = open_page(context)
     page.goto(served_site + PAGE)
     fill_in(page)

@@ -73,7 +73,7 @@ def test_same_data_gives_identical_bytes(tmp_path, handbook):
     from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
-    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))
     write_pdf(html, tmp_path / "a.pdf", "pdf/a-3a")
     write_pdf(html, tmp_path / "b.pdf", "pdf/a-3a")
     assert pdf_pages(tmp_path / "a.pdf") > 3
@@ -196,17 +196,23 @@ def test_course_packs_and_answer_keys(built_site, handbook):
             for step in procedure.steps:
                 assert squash(step.action) in text
         key = pdf_text(answers)
-        questions = self_test(course)
+        questions = self_test(course, handbook)
         assert questions
         for question in questions:
             assert squash(question.text) in text
-            assert squash(question.answer) in key
+            for letter, option in question.lettered:  # the pack gives the options, as the page does
+                assert squash(f"{letter}．{option}") in text, option
+            answer = f"{question.letter}．{question.answer}" if question.lettered else question.answer
+            assert squash(f"正确答案：{answer}") in key
+            assert squash(f"见：{question.about_label}") in key
+            for source in question.proposals:
+                assert squash(f"依据：{source.standing_brief}") in key
 
 
 def test_self_test_answers_come_from_the_data(handbook):
     from macros.render.selftest import self_test
 
-    questions = self_test(handbook.course("new-cadres"))
+    questions = self_test(handbook.course("new-cadres"), handbook)
     clue = handbook.procedure("clue-handling")
     reply = next(s for s in clue.steps if s.id == "written-reply")
     limit_q = next(q for q in questions if "书面回复不同意见" in q.text and "时限" in q.text)
@@ -217,7 +223,7 @@ def test_self_test_answers_come_from_the_data(handbook):
 def test_self_test_nests_quotation_marks_as_chinese_does(handbook):
     from macros.render.selftest import self_test
 
-    texts = [q.text for course in handbook.courses for q in self_test(course)]
+    texts = [q.text for course in handbook.courses for q in self_test(course, handbook)]
     assert any("“‘室组’联动监督" in text for text in texts)
     assert not any("““" in text or "””" in text for text in texts)
 
@@ -265,7 +271,7 @@ def test_course_pdf_is_reproducible(tmp_path, handbook):
     from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
-    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))
     write_pdf(html, tmp_path / "a.pdf")
     write_pdf(html, tmp_path / "b.pdf")
     assert (tmp_path / "a.pdf").read_bytes() == (tmp_path / "b.pdf").read_bytes()
@@ -281,7 +287,7 @@ def test_remembering_page_references_writes_the_same_tagged_bytes(tmp_path, hand
     from macros.render.selftest import self_test
 
     course = handbook.course("stationed-groups")
-    html = course_html(Build(handbook, handbook.info.date), course, self_test(course))
+    html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))
     write_pdf(html, tmp_path / "remembered.pdf", "pdf/a-3a")
     monkeypatch.setattr(macros.pdf, "page_references_remembered", contextlib.nullcontext)
     write_pdf(html, tmp_path / "as-pydyf.pdf", "pdf/a-3a")

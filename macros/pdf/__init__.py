@@ -168,7 +168,7 @@ def build_pdfs(build: Build, pdf_dir: Path, cache: PdfCache | None = None, jobs:
     for checklist in (*handbook.checklists, *handbook.procedure_forms):
         documents[pdf_dir / "checklists" / f"{checklist.id}.pdf"] = (checklist_html(build, checklist), archival)
     for course in handbook.courses:
-        questions = self_test(course)
+        questions = self_test(course, handbook)
         documents[pdf_dir / "courses" / f"{course.id}.pdf"] = (course_html(build, course, questions), None)
         documents[pdf_dir / "courses" / f"{course.id}-answers.pdf"] = (answers_html(build, course, questions), None)
     edition = f"{handbook.info.edition} {handbook.info.date}"

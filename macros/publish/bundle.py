@@ -9,9 +9,10 @@ the files' contents.
 
 from __future__ import annotations
 
-import stat
 import zipfile
 from pathlib import Path
+
+from ..export.zipped import fixed_entry
 
 # Where the zip is published inside the site (docs/index.md links to it), and the folder it unpacks to.
 ZIP_PATH = "download/handbook-offline.zip"
@@ -22,8 +23,6 @@ LEFT_OUT = frozenset({"sitemap.xml", "sitemap.xml.gz"})
 
 def write_offline_zip(site_dir: Path, date: str) -> Path:
     """Pack site_dir into site_dir/ZIP_PATH, each file under FOLDER-<date>/, dated `date` (YYYY[-MM[-DD]])."""
-    year, month, day = ([int(part) for part in date.split("-")] + [1, 1])[:3]
-    timestamp = (max(year, 1980), month, day, 0, 0, 0)  # a zip cannot hold a date before 1980
     target = site_dir / ZIP_PATH
     files = sorted(
         (path.relative_to(site_dir).as_posix(), path)
@@ -33,9 +32,5 @@ def write_offline_zip(site_dir: Path, date: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(target, "w") as archive:
         for name, path in files:
-            entry = zipfile.ZipInfo(f"{FOLDER}-{date}/{name}", timestamp)
-            entry.create_system = 3  # Unix, wherever it is built, so that the permissions below count
-            entry.external_attr = (stat.S_IFREG | 0o644) << 16
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(entry, path.read_bytes(), compresslevel=9)
+            archive.writestr(fixed_entry(f"{FOLDER}-{date}/{name}", date), path.read_bytes(), compresslevel=9)
     return target

@@ -20,7 +20,7 @@ from ..errors import BuildError
 from ..resolve import model as m
 from .diagrams import swimlane_svg
 from .numbers import cjk_number
-from .selftest import self_test
+from .selftest import bank_path, self_test
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The print documents (handbook, course pack, answers, checklist form) and their stylesheets.
@@ -185,6 +185,7 @@ def environment() -> jinja2.Environment:
     env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))
     env.filters["groupby_source"] = groupby_source
     env.globals["self_test"] = self_test
+    env.globals["bank_path"] = bank_path
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
     return env

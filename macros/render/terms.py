@@ -12,10 +12,11 @@ import re
 from ..resolve import model as m
 from ..resolve.words import longest_word_pattern
 
-# Spans whose text must not change: headings, links, code, diagrams, existing abbrs, and any tag.
+# Spans whose text must not change: headings, links, code, diagrams, existing abbrs, and any tag;
+# and forms (a course's self-test): a term's tooltip would give away the answer to a question on it.
 _PROTECTED = re.compile(
     r"^#{1,6} [^\n]*$"
-    r"|<(a|abbr|code|pre|svg|script|style|title|h[1-6])\b.*?</\1\s*>"
+    r"|<(a|abbr|code|pre|svg|script|style|title|h[1-6]|form)\b.*?</\1\s*>"
     r"|<[^>]*>"
     r"|\[[^\]]*\]\([^)]*\)"
     r"|`[^`\n]*`",
