@@ -20,7 +20,7 @@ from ..errors import BuildError
 from ..resolve import model as m
 from .diagrams import swimlane_svg
 from .numbers import cjk_number
-from .selftest import self_test
+from .selftest import Question, self_test
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The print documents (handbook, course pack, answers, checklist form) and their stylesheets.
@@ -107,6 +107,14 @@ class PrintLinker(Linker):
         raise BuildError(f"打印文档中无法链接到网站文件 '{path}'。")
 
 
+def proposals_behind(handbook: m.Handbook, question: Question) -> tuple[m.Source, ...]:
+    """The sources a self-test answer rests on that only propose (a 2015 province's proposal, not a
+    rule in force), from the basis the question carries: 's000 四(五)8；s001 玖', a source id before
+    each section."""
+    named = dict.fromkeys(part.split(" ", 1)[0] for part in question.basis.split("；"))
+    return tuple(source for source in handbook.sources if source.id in named and source.standing == "proposal")
+
+
 def groupby_source(mentions) -> list[tuple[m.Topic | m.Term, list[m.Mention]]]:
     """Mentions grouped by the topic or term they are in, in order of first appearance."""
     groups: dict[int, tuple[m.Topic | m.Term, list[m.Mention]]] = {}
@@ -185,6 +193,7 @@ def environment() -> jinja2.Environment:
     env.globals["parts"] = dict(zip(m.PARTS, ("lead", "approve", "take"), strict=True))
     env.filters["groupby_source"] = groupby_source
     env.globals["self_test"] = self_test
+    env.globals["proposals_behind"] = proposals_behind
 
     env.globals["swimlane"] = lambda procedure: markupsafe.Markup(swimlane_svg(procedure))
     return env

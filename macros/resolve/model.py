@@ -456,6 +456,16 @@ class Course(_Entity):
     terms: tuple[Term, ...] = ()
     topics: tuple[Topic, ...] = ()
 
+    @property
+    def content_sources(self) -> tuple[Source, ...]:
+        """The sources of what the course teaches (its entries, their steps, duties and items), once
+        each: a trainer must know which of it is one province's proposal and which a city's practice.
+        The course's own citation (the training scheme it follows) is not among them."""
+        entries = (*self.roles, *(d for r in self.roles for d in r.duties), *self.procedures,
+                   *(s for p in self.procedures for s in p.steps), *self.checklists,
+                   *(i for c in self.checklists for i in c.items), *self.terms, *self.topics)
+        return cited_sources(*(entry.citations for entry in entries))
+
 
 def review_overdue(review_by: str | None, edition_date: str | None) -> bool:
     """An entry is due for review when its date is before the edition's date (never the clock's:
