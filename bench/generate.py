@@ -1,6 +1,6 @@
 """Synthetic but valid handbook data at N times the real data, for the benchmark.
 
-Copy k (k = 2..N) of every role, duty, procedure, checklist, term, topic and course gets ids with
+Copy k (k = 2..N) of every document, role, duty, procedure, checklist, term, topic and course gets ids with
 the suffix `-k<k>` and names marked “（样本k）”; its references are rewritten to the same copy, so
 every copy is a complete, cross-referenced handbook of its own. Copy 1 is the real data, so the
 fixed pages in docs/ still find the ids they name. Sources and citations are shared.
@@ -15,10 +15,11 @@ from pathlib import Path
 
 import yaml
 
-KINDS = ("roles", "duties", "procedures", "checklists", "terms", "topics", "courses")
+KINDS = ("documents", "roles", "duties", "procedures", "checklists", "terms", "topics", "courses")
 # Fields that hold ids of entries or steps; everything else is text and is left alone.
 ID_FIELDS = {"id", "parent", "role", "roles", "approved_by", "owner", "lead", "checklists", "procedure", "duty",
-             "related", "procedures", "terms", "topics", "step"}
+             "related", "procedures", "terms", "topics", "step", "documents"}
+# (a step's `documents` are papers it produces, in words: no id matches them, so they stay as written)
 NAME_FIELDS = ("name", "term", "title")
 
 

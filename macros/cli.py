@@ -67,7 +67,7 @@ def check(data_dir: Path, today: dt.date | None = None) -> int:
         f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
         f"{len(handbook.procedures)} 个程序（{steps} 步），"
         f"{len(handbook.checklists)} 份清单，{len(handbook.terms)} 个术语，{len(handbook.topics)} 个要点，"
-        f"{len(handbook.courses)} 个课程。"
+        f"{len(handbook.courses)} 个课程，文件目录中 {len(handbook.documents)} 份文件。"
     )
     report = quality_report(handbook, today or dt.date.today()) + thin_courses(handbook)
     if report:

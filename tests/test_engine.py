@@ -175,7 +175,7 @@ def test_site_and_print_show_an_entry_from_the_same_template(handbook, kind):
 
 
 def _all_entries(handbook):
-    for kind in ("roles", "duties", "procedures", "checklists", "terms", "topics", "sources", "courses"):
+    for kind in ("roles", "duties", "procedures", "checklists", "terms", "topics", "sources", "courses", "documents"):
         yield from getattr(handbook, kind)
     for procedure in handbook.procedures:
         yield from procedure.steps

@@ -18,6 +18,9 @@ def hostile_site(tmp_path_factory, builder):
     roles = data / "roles.yaml"
     roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", f"name: '{HOSTILE}'"),
                      encoding="utf-8")
+    documents = data / "documents.yaml"
+    documents.write_text(documents.read_text(encoding="utf-8").replace("title: 示例工作规则", f"title: '{HOSTILE}'"),
+                         encoding="utf-8")
     site = root / "site"
     assert build_all(data, site) == 0
     return site
@@ -31,6 +34,16 @@ def test_markup_in_data_is_text_in_pages_and_svg(hostile_site):
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     svg = procedure[procedure.index('class="hb-swimlane"') : procedure.index("</svg>", procedure.index('class="hb-swimlane"'))]
     assert "&lt;/title&gt;" in svg and "<script" not in svg  # the SVG has a <title> of its own
+
+
+def test_markup_in_a_document_title_is_text_where_it_is_listed_and_linked(hostile_site):
+    """A document's title lands in a heading of 文件目录 and in the links of the entries that rest on
+    it: text in both."""
+    for page in ("sources.html", "terms/three-shifts.html"):
+        text = (hostile_site / page).read_text(encoding="utf-8")
+        assert "<script>alert(1)" not in text, page
+        assert "《&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;" in text, page
+        assert "49审理室" not in text, page
 
 
 def test_jinja_in_data_is_never_evaluated(hostile_site):
@@ -75,6 +88,9 @@ def test_pages_outside_a_collapsed_navigation_stay_escaped(tmp_path):
     roles = data / "roles.yaml"
     roles.write_text(roles.read_text(encoding="utf-8").replace("name: 案件审理室", f"name: '{HOSTILE}'"),
                      encoding="utf-8")
+    documents = data / "documents.yaml"
+    documents.write_text(documents.read_text(encoding="utf-8").replace("title: 示例工作规则", f"title: '{HOSTILE}'"),
+                         encoding="utf-8")
     out = tmp_path / "site"
     handbook = load_handbook(data)
     site.build_site(Build(handbook, handbook.info.date, settings=Settings(nav_entry_limit=0)), PROJECT, tmp_path / "stage", out)

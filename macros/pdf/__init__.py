@@ -24,7 +24,7 @@ from .cache import PdfCache
 # Chapter titles, the same in the handbook (numbered) and in course packs.
 CHAPTER_TITLES = MappingProxyType({
     "roles": "角色与职责", "procedures": "工作程序", "checklists": "检查清单", "topics": "工作要点",
-    "terms": "术语表", "sources": "来源文献",
+    "terms": "术语表", "sources": "来源文献", "documents": "文件目录",
 })
 # Chapters whose entries the handbook's table of contents lists one by one.
 LISTED_IN_CONTENTS = frozenset({"procedures", "checklists"})

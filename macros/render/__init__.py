@@ -37,10 +37,12 @@ _HOLDERS = MappingProxyType({
     m.Step: lambda step: step.procedure, m.Duty: lambda duty: duty.role,
     m.ChecklistItem: lambda item: item.checklist,
 })
-_LISTING_PAGES = MappingProxyType({m.Source: "sources.html"})
+# The sources page also holds 文件目录, the documents the sources name.
+_LISTING_PAGES = MappingProxyType({m.Source: "sources.html", m.Document: "sources.html"})
 _ANCHOR_PREFIXES = MappingProxyType({
     m.Role: "role", m.Duty: "duty", m.Procedure: "procedure", m.Step: "step", m.Checklist: "checklist",
     m.ChecklistItem: "item", m.Term: "term", m.Source: "source", m.Topic: "topic", m.Course: "course",
+    m.Document: "document",
 })
 
 

@@ -23,7 +23,7 @@ from .terms import GlossaryMarker
 # The template of each kind of entry, and the name it knows the entry by.
 ENTRY_TEMPLATES = MappingProxyType({
     m.Role: "role", m.Duty: "duty", m.Procedure: "procedure", m.Step: "step", m.Checklist: "checklist",
-    m.Term: "term", m.Topic: "topic", m.Source: "source", m.Course: "course",
+    m.Term: "term", m.Topic: "topic", m.Source: "source", m.Course: "course", m.Document: "document",
 })
 
 
@@ -131,6 +131,8 @@ class Build:
             "course_list": lambda: self.fragment(out, "course_list.html", courses=h.courses),
             "glossary": lambda: self.fragment(out, "glossary.html", groups=h.terms_by_initial()),
             "source_list": lambda: self.fragment(out, "entries.html", entries=h.sources),
+            # 文件目录 on the sources page, under its own heading (level 2): one entry per document.
+            "document_list": lambda: self.fragment(out, "entries.html", entries=h.documents, level=3),
             "coverage": lambda: markupsafe.Markup("").join(
                 out.heading(f"{s.id}　{s.title}", 2, anchor=f"coverage-{s.id}")
                 + self.fragment(out, "coverage_table.html", source=s) for s in h.sources),

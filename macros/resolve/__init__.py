@@ -127,6 +127,7 @@ class _Resolver:
         self.collect_entries()
         self.create_objects()
         citations = self.citation_resolver()
+        self.link_documents(citations)
         self.link_roles(citations)
         self.link_duties(citations)
         self.link_procedures(citations)
@@ -174,6 +175,7 @@ class _Resolver:
         """Objects without references first, so references can point anywhere, cycles included."""
         makers: dict[str, Callable[[Any], Any]] = {
             "sources": lambda r: m.Source(r.id, r.file, r.title, r.kind, r.origin, r.date, r.place, r.standing),
+            "documents": lambda r: m.Document(r.id, r.title, r.issuer, r.date, r.governs, r.editorial_note),
             "roles": lambda r: m.Role(r.id, r.name, r.kind, r.summary, tuple(r.aliases)),
             "duties": lambda r: m.Duty(r.id, r.title, r.detail, r.source_gap),
             "procedures": lambda r: m.Procedure(r.id, r.name, r.summary, r.trigger, tuple(r.notes), r.system),
@@ -224,6 +226,14 @@ class _Resolver:
 
         return resolve
 
+    def link_documents(self, cite) -> None:
+        for document_id, entry in self.entries["documents"].items():
+            _set(self.objects["documents"][document_id], "citations", cite(entry.raw.cite, entry))
+
+    def documents(self, entry: _Entry, context: str) -> tuple[m.Document, ...]:
+        """The documents an entry rests on (its `documents` list), each an entry of 文件目录."""
+        return self.refs("documents", entry.raw.documents, entry, ("documents",), context)
+
     def link_roles(self, cite) -> None:
         for role_id, entry in self.entries["roles"].items():
             role = self.objects["roles"][role_id]
@@ -250,6 +260,7 @@ class _Resolver:
             _set(duty, "citations", cite(entry.raw.cite, entry))
             _set(duty, "role", self.ref("roles", entry.raw.role, entry, ("role",), f"职责 '{duty_id}' "))
             _set(duty, "frequency", self.time_limit(entry.raw.frequency, entry, ("frequency",), duty.citations))
+            _set(duty, "documents", self.documents(entry, f"职责 '{duty_id}' "))
 
     def link_procedures(self, cite) -> None:
         for procedure_id, entry in self.entries["procedures"].items():
@@ -260,6 +271,7 @@ class _Resolver:
             _set(procedure, "lead", self.ref("roles", raw.lead, entry, ("lead",), f"程序 '{procedure_id}' 的牵头角色"))
             _set(procedure, "checklists", self.refs("checklists", raw.checklists, entry, ("checklists",),
                                                     f"程序 '{procedure_id}' "))
+            _set(procedure, "documents", self.documents(entry, f"程序 '{procedure_id}' "))
             steps = self._make_steps(procedure, entry, cite)
             _set(procedure, "steps", tuple(steps.values()))
             self._link_steps(procedure, entry, steps)
@@ -356,6 +368,7 @@ class _Resolver:
             raw: s.Checklist = entry.raw
             _set(checklist, "citations", cite(raw.cite, entry))
             _set(checklist, "roles", self.refs("roles", raw.roles, entry, ("roles",), f"清单 '{checklist_id}' "))
+            _set(checklist, "documents", self.documents(entry, f"清单 '{checklist_id}' "))
             items, seen = [], set()
             for index, item in enumerate(raw.items):
                 path = ("items", index)
@@ -392,6 +405,7 @@ class _Resolver:
             term = self.objects["terms"][term_id]
             _set(term, "citations", cite(entry.raw.cite, entry))
             _set(term, "related", self.refs("terms", entry.raw.related, entry, ("related",), f"术语 '{term_id}' "))
+            _set(term, "documents", self.documents(entry, f"术语 '{term_id}' "))
 
     def link_topics(self, cite) -> None:
         for topic_id, entry in self.entries["topics"].items():
@@ -400,6 +414,7 @@ class _Resolver:
             _set(topic, "roles", self.refs("roles", entry.raw.roles, entry, ("roles",), f"要点 '{topic_id}' "))
             _set(topic, "procedures", self.refs("procedures", entry.raw.procedures, entry, ("procedures",),
                                                 f"要点 '{topic_id}' "))
+            _set(topic, "documents", self.documents(entry, f"要点 '{topic_id}' "))
 
     def link_courses(self, cite) -> None:
         for course_id, entry in self.entries["courses"].items():
@@ -540,6 +555,13 @@ class _Resolver:
         for role in roles:
             for name, values in by_role[id(role)].items():
                 _set(role, name, tuple(values))
+        referenced: dict[int, list] = {id(document): [] for document in self.objects["documents"].values()}
+        for kind in ("procedures", "duties", "checklists", "topics", "terms"):
+            for entry in self.objects[kind].values():
+                for document in entry.documents:
+                    referenced[id(document)].append(entry)
+        for document in self.objects["documents"].values():
+            _set(document, "referenced_by", tuple(referenced[id(document)]))
 
 
 def edition_changes(handbook: m.Handbook, data_dir: Path) -> list[Change]:

@@ -202,6 +202,9 @@ SECTION_FIELDS: tuple[Field, ...] = (
     ("不收录理由", lambda s: _plain(s.excluded)),
 )
 
+# The documents an entry rests on (文件目录), a field of every kind that may name them.
+DOCUMENTS_FIELD: Field = ("相关文件", lambda e: _named(e.documents))
+
 # The kinds of entry in the order the report lists them, each with the fields readers see.
 KINDS: tuple[_Kind, ...] = (
     _Kind(m.Role.noun, lambda h: h.roles, (
@@ -218,6 +221,7 @@ KINDS: tuple[_Kind, ...] = (
         ("内容", lambda d: _plain(d.detail)),
         ("来源缺漏说明", lambda d: _plain(d.source_gap)),
         ("频次", lambda d: _time_limit(d.frequency)),
+        DOCUMENTS_FIELD,
         ("出处", lambda d: _cited(d.citations)),
     )),
     _Kind(m.Procedure.noun, lambda h: h.procedures, (
@@ -228,6 +232,7 @@ KINDS: tuple[_Kind, ...] = (
         ("启动条件", lambda p: _plain(p.trigger)),
         ("频次", lambda p: _time_limit(p.frequency)),
         ("配套清单", lambda p: _named(p.checklists)),
+        DOCUMENTS_FIELD,
         ("注", lambda p: _listed(p.notes)),
         ("出处", lambda p: _cited(p.citations)),
     ), _Parts("步骤", lambda p: p.steps, lambda s: s.id, lambda s: s.title, STEP_FIELDS)),
@@ -238,6 +243,7 @@ KINDS: tuple[_Kind, ...] = (
         ("来源所称项数", lambda c: _plain(c.stated_count)),
         ("来源缺漏说明", lambda c: _plain(c.source_gap)),
         ("得分栏", lambda c: _flag(c.score)),
+        DOCUMENTS_FIELD,
         ("出处", lambda c: _cited(c.citations)),
     ), _Parts("条目", lambda c: c.items, lambda i: i.id, lambda i: i.text, CHECKLIST_ITEM_FIELDS)),
     _Kind(m.Term.noun, lambda h: h.terms, (
@@ -246,6 +252,7 @@ KINDS: tuple[_Kind, ...] = (
         ("别名", lambda t: _listed(t.aliases)),
         ("编者注", lambda t: _plain(t.editorial_note)),
         ("相关术语", lambda t: _named(t.related)),
+        DOCUMENTS_FIELD,
         ("出处", lambda t: _cited(t.citations)),
     )),
     _Kind(m.Topic.noun, lambda h: h.topics, (
@@ -259,6 +266,7 @@ KINDS: tuple[_Kind, ...] = (
         ("来源缺漏说明", lambda t: _plain(t.source_gap)),
         ("相关角色", lambda t: _named(t.roles)),
         ("相关程序", lambda t: _named(t.procedures)),
+        DOCUMENTS_FIELD,
         ("出处", lambda t: _cited(t.citations)),
     ), _Parts("条目", lambda t: t.items, lambda i: i.name, lambda i: i.name, TOPIC_ITEM_FIELDS,
               _match_by_name_then_position)),
@@ -273,6 +281,14 @@ KINDS: tuple[_Kind, ...] = (
         ("所选要点", lambda c: _named(c.topics)),
         ("讨论题", lambda c: _listed(c.questions)),
         ("出处", lambda c: _cited(c.citations)),
+    )),
+    _Kind(m.Document.noun, lambda h: h.documents, (
+        ("名称", lambda d: _plain(d.title)),
+        ("制发", lambda d: _plain(d.issuer)),
+        ("时间", lambda d: _plain(d.date)),
+        ("内容", lambda d: _plain(d.governs)),
+        ("编者注", lambda d: _plain(d.editorial_note)),
+        ("出处", lambda d: _cited(d.citations)),
     )),
     _Kind(m.Source.noun, lambda h: h.sources, (
         ("标题", lambda s: _plain(s.title)),

@@ -107,6 +107,27 @@ class Source(_Entity):
 
 
 @_entity
+class Document(_Entity):
+    """A document a source names by its title (《…》), as the 文件目录 lists it. What rests on it
+    (`referenced_by`: procedures, duties, checklists, terms, topics) is filled in by resolve."""
+
+    noun = "文件"
+    id: str
+    title: str
+    issuer: str | None
+    date: str | None
+    governs: str
+    editorial_note: str | None = None
+    citations: tuple[Citation, ...] = ()
+    referenced_by: tuple[object, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The title in book-title marks, as a reader cites a document."""
+        return f"《{self.title}》"
+
+
+@_entity
 class Citation(_Entity):
     source: Source
     section: Section
@@ -172,6 +193,7 @@ class Duty(_Entity):
     citations: tuple[Citation, ...] = ()
     role: Role = None  # type: ignore[assignment]
     frequency: TimeLimit | None = None
+    documents: tuple[Document, ...] = ()
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -297,6 +319,7 @@ class Procedure(_Entity):
     lead: Role = None  # type: ignore[assignment]
     steps: tuple[Step, ...] = ()
     checklists: tuple[Checklist, ...] = ()
+    documents: tuple[Document, ...] = ()  # what it rests on (a step's `documents` are papers it produces)
 
     @property
     def roles(self) -> tuple[Role, ...]:
@@ -350,6 +373,7 @@ class Checklist(_Entity):
     citations: tuple[Citation, ...] = ()
     roles: tuple[Role, ...] = ()
     items: tuple[ChecklistItem, ...] = ()
+    documents: tuple[Document, ...] = ()
 
     @property
     def texts(self) -> tuple[str, ...]:
@@ -372,6 +396,7 @@ class Term(_Entity):
     editorial_note: str | None = None
     citations: tuple[Citation, ...] = ()
     related: tuple[Term, ...] = ()
+    documents: tuple[Document, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -411,6 +436,7 @@ class Topic(_Entity):
     citations: tuple[Citation, ...] = ()
     roles: tuple[Role, ...] = ()
     procedures: tuple[Procedure, ...] = ()
+    documents: tuple[Document, ...] = ()
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -455,6 +481,16 @@ class Course(_Entity):
     checklists: tuple[Checklist, ...] = ()
     terms: tuple[Term, ...] = ()
     topics: tuple[Topic, ...] = ()
+
+    @property
+    def content_sources(self) -> tuple[Source, ...]:
+        """The sources of what the course teaches (its entries, their steps, duties and items), once
+        each: a trainer must know which of it is one province's proposal and which a city's practice.
+        The course's own citation (the training scheme it follows) is not among them."""
+        entries = (*self.roles, *(d for r in self.roles for d in r.duties), *self.procedures,
+                   *(s for p in self.procedures for s in p.steps), *self.checklists,
+                   *(i for c in self.checklists for i in c.items), *self.terms, *self.topics)
+        return cited_sources(*(entry.citations for entry in entries))
 
 
 def review_overdue(review_by: str | None, edition_date: str | None) -> bool:
@@ -507,6 +543,7 @@ class Handbook(_Entity):
 
     info: Info
     sources: tuple[Source, ...]
+    documents: tuple[Document, ...]
     roles: tuple[Role, ...]
     duties: tuple[Duty, ...]
     procedures: tuple[Procedure, ...]
@@ -546,6 +583,9 @@ class Handbook(_Entity):
     def procedure_forms(self) -> tuple[Checklist, ...]:
         """One record form per procedure, made from its steps, never written by hand."""
         return tuple(procedure_form(procedure) for procedure in self.procedures)
+
+    def document(self, document_id: str) -> Document:
+        return _find(self.documents, document_id, "文件")
 
     def term(self, term_id: str) -> Term:
         return _find(self.terms, term_id, "术语")
@@ -602,7 +642,7 @@ class Handbook(_Entity):
         # Built once: the coverage page asks for every section of every source.
         index: dict[int, dict[int, object]] = {}
         for item in (*self.roles, *self.duties, *self.procedures, *self.checklists, *self.terms, *self.topics,
-                     *self.courses):
+                     *self.courses, *self.documents):
             cited = list(item.citations)
             for step in getattr(item, "steps", ()):
                 cited += step.citations
@@ -672,7 +712,7 @@ def _find(items, wanted: str, kind: str):
 # The data file's key for each kind of entry, and the readers' name for it, in the handbook's order.
 KIND_NAMES = MappingProxyType({
     key: cls.noun for key, cls in (
-        ("sources", Source), ("roles", Role), ("duties", Duty), ("procedures", Procedure),
+        ("sources", Source), ("documents", Document), ("roles", Role), ("duties", Duty), ("procedures", Procedure),
         ("checklists", Checklist), ("terms", Term), ("topics", Topic), ("courses", Course))
 })
 

@@ -106,7 +106,7 @@ def page_names(handbook: m.Handbook) -> dict[str, list[str]]:
     """Search locations of entry pages and sections, with the names a query may use for them."""
     link = Linker(0)
     entries = (*handbook.roles, *handbook.procedures, *handbook.checklists, *handbook.procedure_forms, *handbook.topics,
-               *handbook.terms)
+               *handbook.terms, *handbook.documents)
     return {link.link(entry): list(entry.names) for entry in entries}
 
 

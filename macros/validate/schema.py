@@ -49,6 +49,9 @@ class Cite(Strict):
 
 
 Cites = Annotated[list[Cite], Field(min_length=1, description="出处，至少一条")]
+# Which documents an entry rests on, where a source says so (shown as 相关文件, linked to 文件目录).
+DocumentRefs = Annotated[list[Id], Field(description="本条目所依据或来源写明与之相关的文件（documents.yaml 中的标识），"
+                                                      "只在来源这样写时填写")]
 
 
 class Section(Strict):
@@ -73,6 +76,19 @@ class Source(Strict):
         description=f"来源所述内容的性质：{described(SOURCE_STANDING_LABELS)}",
     )
     sections: list[Section] = Field(min_length=1)
+
+
+class Document(Reviewed):
+    """A document a source names by its title (《…》): a regulation, a local rule, a newspaper."""
+
+    id: Id
+    title: Text = Field(description="文件名称，照来源写，不带书名号，如 中国共产党巡视工作条例")
+    issuer: Text | None = Field(None, description="制发单位，只在来源写明时写")
+    date: Text | None = Field(None, description="制发时间，只在来源写明时写（照来源写，如 2015 年 3 月 16 日）")
+    governs: Text = Field(description="文件管什么、来源怎样提到它（用本手册自己的话）；来源没有介绍内容的，写明这一点")
+    editorial_note: Text | None = Field(
+        None, description="编者注：来源之外的说明（如简称对应的全称），页面上标明“编者注（非来源内容）”")
+    cite: Cites = Field(description="来源中提到这份文件的章节")
 
 
 class Handbook(Strict):
@@ -122,6 +138,7 @@ class Duty(Reviewed):
     source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
     frequency: TimeLimit | None = Field(
         None, description="职责多久履行一次（kind 写 every 或 at-least-every），如一届任期内巡视一遍")
+    documents: DocumentRefs = Field(default_factory=list)
     cite: Cites
 
 
@@ -163,6 +180,7 @@ class Procedure(Reviewed):
     trigger: Text | None = Field(None, description="启动条件")
     frequency: TimeLimit | None = Field(None, description="程序多久进行一次（kind 写 every 或 at-least-every）")
     checklists: list[Id] = Field(default_factory=list, description="办理本程序时使用的清单")
+    documents: DocumentRefs = Field(default_factory=list)
     notes: list[Text] = Field(default_factory=list)
     cite: Cites
     steps: list[Step] = Field(min_length=1)
@@ -189,6 +207,7 @@ class Checklist(Reviewed):
     stated_count: StatedCount | None = None
     source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
     score: bool = Field(False, description="表格加“得分”栏（来源给出评分项时）")
+    documents: DocumentRefs = Field(default_factory=list)
     cite: Cites
     items: list[ChecklistItem] = Field(min_length=1)
 
@@ -199,6 +218,7 @@ class Term(Reviewed):
     definition: Text
     aliases: list[Text] = Field(default_factory=list)
     related: list[Id] = Field(default_factory=list, description="相关术语的标识")
+    documents: DocumentRefs = Field(default_factory=list)
     editorial_note: Text | None = Field(
         None, description="编者注：来源之外的说明（如此后改革已取代的说法），页面上标明“编者注，非来源内容”")
     cite: Cites
@@ -226,6 +246,7 @@ class Topic(Reviewed):
     place: Text | None = Field(None, description="数据与事例的地区或单位")
     roles: list[Id] = Field(default_factory=list, description="相关角色")
     procedures: list[Id] = Field(default_factory=list, description="相关程序")
+    documents: DocumentRefs = Field(default_factory=list)
     source_gap: Text | None = Field(None, description="来源只提到而未列明内容时，说明这一点")
     cite: Cites
 
@@ -273,6 +294,7 @@ class DataFile(Strict):
 
     handbook: Handbook | None = None
     sources: list[Source] = Field(default_factory=list)
+    documents: list[Document] = Field(default_factory=list, description="来源中提到的文件（文件目录，data/documents.yaml）")
     roles: list[Role] = Field(default_factory=list)
     duties: list[Duty] = Field(default_factory=list)
     procedures: list[Procedure] = Field(default_factory=list)

@@ -127,14 +127,13 @@ load("search-data.js").then(() => {
     }
     const bonus = new Map()
     for (const [location, names] of Object.entries(HB.names))
-      if (!location.includes("#") && names.some(name => {
+      if (names.some(name => {
         const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
         return key.length > 1 && current.text.includes(key)
-      })) bonus.set(location, NAMED)
+      })) bonus.set(page(location), NAMED)  // a named section (a document in 文件目录) names its page
     const rank = page => {
       const location = lexicon.locations[page]
-      const later = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
-      return [later, -(score.get(page) + (bonus.get(location) || 0))]
+      return [held(location, bonus.has(location)), -(score.get(page) + (bonus.get(location) || 0))]
     }
     const ranked = [...score.keys()].map(page => [rank(page), page])
     ranked.sort(([a, p], [b, q]) => (a[0] - b[0]) || (a[1] - b[1]) || (p - q))
@@ -143,6 +142,14 @@ load("search-data.js").then(() => {
     const entries = ranked.filter(([[later]]) => !later).length
     const kept = entries >= SHOWN_PAGES ? ranked.slice(0, Math.min(entries, MOST_PAGES)) : ranked.slice(0, MOST_PAGES)
     return kept.map(([, page]) => page).sort((a, b) => a - b)
+  }
+
+  /** How far back a page goes among the results: pages about the handbook last, listings (which
+      repeat every entry's summary) after entries; unless the question names something on the page
+      (a document's title names its entry in 文件目录, on the sources page). */
+  function held(location, named) {
+    if (named) return 0
+    return HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
   }
 
   /** The pages of the words that begin with `start` (a range of the sorted list). */
@@ -299,9 +306,9 @@ load("search-data.js").then(() => {
           if (entry.score > 0 && HB.limits[entry.item.location]) entry.score += STATES_LIMIT
       items.sort((a, b) => (b.score - a.score) || (a.order - b.order))
       const location = page(group[0].location)
-      const best = (items[0].score + Math.max(...group.map(named))) * (location.startsWith("terms/") ? TERM_PAGE : 1)
-      // pages about the handbook last; listings (which repeat every entry's summary) after entries
-      const demoted = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
+      const naming = Math.max(...group.map(named))
+      const best = (items[0].score + naming) * (location.startsWith("terms/") ? TERM_PAGE : 1)
+      const demoted = held(location, naming > 0 && group.some(item => item.location.includes("#") && named(item) > 0))
       // Material shows the sections that score as high as the first one: the close seconds too
       const sorted = items.map(({ item, score }, position) => ({
         ...item,
