@@ -168,6 +168,9 @@ def test_entry_pages_carry_the_marks_and_the_base_carries_none(tmp_path):
     page = build.entry_page(handbook.procedure("sample"))
     assert CHANGED_LABEL in page and "步骤“审理”的时限由“十个工作日内，自收到材料后起算”改为“五个工作日内" in page
     assert "修改理由：本县办法规定的时限更短。" in page and "l001</a> 二（程序）" in page
+    # The steps the change touched say so themselves: a reader may land on one from a search.
+    steps = re.findall(r'data-step="([a-z-]+)"><p class="hb-local-step"> <span class="hb-local-tag [a-z-]+">(\w+)</span>', page)
+    assert steps == [("review", CHANGED_LABEL), ("report", ADDED_LABEL)]
     assert f'<p class="hb-label">{NOT_APPLICABLE_LABEL}</p><p>本条目在测试县纪委不适用：本县不设巡察办。</p>' in \
         build.entry_page(handbook.role("inspection-office"))
     assert ADDED_LABEL in build.entry_page(handbook.role("township-commission"))
@@ -250,10 +253,12 @@ def test_an_overlay_page_in_chromium(page, overlay_site):
     box = mark.bounding_box()
     heading = page.locator("article h1").bounding_box()
     assert box["y"] > heading["y"] and box["y"] < page.locator("#procedure-clue-handling-overview").bounding_box()["y"]
+    assert page.errors == []
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == []
+    page.errors.clear()  # axe itself asks for the stylesheets, which a page opened from file:// may not read
     page.goto((overlay_site / "local-differences.html").as_uri())
     assert page.locator(".hb-changed-entries > li").count() == len({c.entry_key for c in
                                                                      load_local_edition(PROJECT / "data", EXAMPLE)[1].changes})

@@ -15,8 +15,8 @@ import markupsafe
 
 from ..resolve import model as m
 from ..resolve.deadlines import WorkCalendar, work_calendar
-from ..resolve.diff import EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
-from ..resolve.overlay import LOCAL_DIFFERENCES_TITLE, LocalEdition, LocalMark
+from ..resolve.diff import ADDED, EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
+from ..resolve.overlay import ADDED_LABEL, CHANGED_LABEL, LOCAL_DIFFERENCES_TITLE, LocalEdition, LocalMark
 from ..settings import Settings
 from . import Output, environment, render
 from .terms import GlossaryMarker
@@ -97,9 +97,15 @@ class Build:
         return [(entry, mark, self.local_changed.get((entry.noun, entry.id), [])) for entry, mark in marked if mark]
 
     def local_tag(self, entry: object) -> markupsafe.Markup:
-        """The mark after an entry's name in a list (本地补充, 本地修改, 本地不适用), or nothing."""
+        """The mark after an entry's name in a list (本地补充, 本地修改, 本地不适用), or nothing; a step
+        of a changed procedure is marked when the overlay added or changed it (a reader who lands on
+        the step from a search or a link sees it at once)."""
         mark = self.local.mark_of(entry) if self.local else None
-        if mark is None:
+        if isinstance(entry, m.Step) and self.local:
+            parts = [c for c in self.local_changed.get((entry.procedure.noun, entry.procedure.id), ())
+                     if c.part_id == entry.id]
+            mark = parts and LocalMark(ADDED_LABEL if parts[0].what == ADDED else CHANGED_LABEL, ())
+        if not mark:
             return markupsafe.Markup("")
         return markupsafe.Markup(' <span class="hb-local-tag hb-local-{}">{}</span>').format(mark.css, mark.status)
 

@@ -30,7 +30,16 @@ from ..validate.schema import Cites, Date, Id, Strict, Text
 from ..validate.shape import check_model
 from . import model as m
 from . import resolve_files
-from .diff import ADDED, KINDS, NOT_APPLICABLE, Change, change_counts, changes_by_entry, diff_handbooks
+from .diff import (
+    ADDED,
+    CHANGED,
+    KINDS,
+    NOT_APPLICABLE,
+    Change,
+    change_counts,
+    changes_by_entry,
+    diff_handbooks,
+)
 
 MANIFEST_FILE = "overlay.yaml"
 MANIFEST_KEY = "overlay"
@@ -103,7 +112,7 @@ class LocalEdition:
 
     def summary(self) -> str:
         counts = change_counts(self.changes)
-        return (f"本地补充 {counts[ADDED]} 个条目，本地修改 {counts['changed']} 个，"
+        return (f"本地补充 {counts[ADDED]} 个条目，本地修改 {counts[CHANGED]} 个，"
                 f"本地不适用 {counts[NOT_APPLICABLE]} 个")
 
 
@@ -538,10 +547,12 @@ def _base_edition_problems(overlay: _Overlay, base: m.Handbook, data_dir: Path) 
 def _kept_edition(data_dir: Path, base: m.Handbook, edition: str) -> Path | None:
     """The folder of an earlier edition of the base kept in the project (the previous editions the
     data names, and editions/*/data beside it) whose handbook.yaml names that edition, or None."""
-    candidates = []
+    candidates: list[Path] = []
     folder, info = data_dir, base.info
     while info is not None and info.previous_edition:
         folder = (folder / info.previous_edition).resolve()
+        if folder in candidates:  # editions that name each other: followed once
+            break
         candidates.append(folder)
         info = _edition_info(folder)
     candidates += sorted((data_dir.parent / "editions").glob("*/data"))
