@@ -6,17 +6,22 @@ PY := $(VENV)/bin/python
 STAMP_BUILD := $(VENV)/.installed-build
 STAMP_TEST := $(VENV)/.installed-test
 AXE := node_modules/axe-core/axe.min.js
+# A regional edition: `make build OVERLAY=overlays/example-county` builds it into site-example-county/
+# (or SITE=<folder>); check and serve take OVERLAY too. README: 地方版与单位版.
+OVERLAY ?=
+SITE ?=
+EDITION := $(if $(OVERLAY),--overlay $(OVERLAY))
 
 .PHONY: build test test-fast bench check serve schema lint clean sysdeps-build sysdeps-test
 
 build: $(STAMP_BUILD) sysdeps-build
-	$(PY) -m macros build
+	$(PY) -m macros $(EDITION) build $(if $(SITE),--site $(SITE))
 
 check: $(STAMP_BUILD)
-	$(PY) -m macros check
+	$(PY) -m macros $(EDITION) check
 
 serve: $(STAMP_BUILD)
-	$(PY) -m macros serve
+	$(PY) -m macros $(EDITION) serve
 
 schema: $(STAMP_BUILD)
 	$(PY) -m macros schema
@@ -61,4 +66,4 @@ $(AXE): package.json package-lock.json
 	touch $@
 
 clean:
-	rm -rf build site .pytest_cache
+	rm -rf build site site-* .pytest_cache

@@ -18,15 +18,19 @@ CACHE = PROJECT / "build" / "cache"
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m macros", description="纪检监察干部工作手册：校验、生成、预览")
     parser.add_argument("--data", type=Path, default=PROJECT / "data", help="数据目录（默认 data/）")
+    parser.add_argument("--overlay", type=Path, default=None, metavar="DIR",
+                        help="本地版目录（如 overlays/example-county）：校验、生成以 --data 为基础版、加上本地版的这一版"
+                             "（生成到 site-<目录名>/）")
     parser.add_argument("--no-cache", action="store_true",
                         help="不沿用 build/cache/ 中上次排好的 PDF，每份都重新排版（结果相同，只是更慢）")
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("check", help="只校验数据")
     build = commands.add_parser("build", help="校验数据，生成网站和 PDF，成功后替换 site/")
-    build.add_argument("--site", type=Path, default=PROJECT / "site", help="输出目录（默认 site/）")
+    build.add_argument("--site", type=Path, default=None,
+                       help="输出目录（默认 site/；有 --overlay 时默认 site-<本地版目录名>/）")
     build.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                        help="同时排版几份 PDF（默认取 mkdocs.yml 的 extra.handbook.pdf_jobs，没写则每个处理器一份；内存紧张时用 1）")
-    commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json（供编辑器提示）")
+    commands.add_parser("schema", help="根据数据模型重新生成 schema/data.schema.json 和 overlay.schema.json（供编辑器提示）")
     serve = commands.add_parser("serve", help="本地预览（不生成 PDF）")
     serve.add_argument("--addr", default="127.0.0.1:8000")
     diff = commands.add_parser("diff", help="比较两版数据，列出新增、删除和修改的条目")
@@ -36,16 +40,18 @@ def main(argv: list[str] | None = None) -> int:
     cache_dir = None if args.no_cache else CACHE
     try:
         if args.command == "check":
-            return check(args.data)
+            return check(args.data, overlay=args.overlay)
         if args.command == "build":
-            return build_all(args.data, args.site, cache_dir, args.jobs)
+            site = args.site or default_site(args.overlay)
+            return build_all(args.data, site, cache_dir, args.jobs, overlay=args.overlay)
         if args.command == "schema":
-            return write_schema(PROJECT / "schema" / "data.schema.json")
+            return write_schema(PROJECT / "schema")
         if args.command == "diff":
             return diff_editions(args.old, args.new or args.data)
         from .site.preview import serve_preview
 
-        return serve_preview(PROJECT, args.data, args.addr, lambda handbook: compose_build(handbook, args.data))
+        return serve_preview(PROJECT, args.data, args.addr, lambda loaded: compose_build(*loaded, args.data),
+                             load=lambda: load_edition(args.data, args.overlay), watched=[args.overlay] if args.overlay else [])
     except DataError as exc:
         print(exc.report(), file=sys.stderr)
         return 1
@@ -55,13 +61,33 @@ def main(argv: list[str] | None = None) -> int:
 
 
 
-def check(data_dir: Path, today: dt.date | None = None) -> int:
+def default_site(overlay: Path | None) -> Path:
+    """Where a build goes unless told: site/ for the base, site-<folder>/ for a regional edition, so
+    that building one edition never replaces another's site."""
+    return PROJECT / ("site" if overlay is None else f"site-{overlay.absolute().name}")
+
+
+def load_edition(data_dir: Path, overlay: Path | None = None):
+    """(handbook, local edition): the base data's handbook and None, or with an overlay folder the
+    regional edition it makes of the base (checked against the base) and what it differs by."""
+    if overlay is None:
+        from .resolve import load_handbook
+
+        return load_handbook(data_dir), None
+    from .resolve.overlay import load_local_edition
+
+    return load_local_edition(data_dir, overlay)
+
+
+def check(data_dir: Path, today: dt.date | None = None, overlay: Path | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
     from .render.selftest import thin_courses
-    from .resolve import load_handbook
     from .resolve.quality import quality_report
 
-    handbook = load_handbook(data_dir)
+    handbook, local = load_edition(data_dir, overlay)
+    if local is not None:
+        print(f"本地版“{handbook.info.edition}”（{local.name}）依据基础版“{local.base_edition}”，校验通过："
+              f"{local.summary()}。")
     steps = sum(len(procedure.steps) for procedure in handbook.procedures)
     print(
         f"数据校验通过：{len(handbook.roles)} 个角色，{len(handbook.duties)} 项职责，"
@@ -99,23 +125,27 @@ def _load_edition(label: str, data_dir: Path):
         return None
 
 
-def write_schema(target: Path) -> int:
+def write_schema(folder: Path) -> int:
+    """The JSON Schemas of data files and of an overlay's files, for editors' tools."""
+    from .resolve.overlay import json_schema_text as overlay_schema
     from .validate.schema import json_schema_text
 
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(json_schema_text(), encoding="utf-8")
-    print(f"已写入 {target}")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (("data.schema.json", json_schema_text()), ("overlay.schema.json", overlay_schema())):
+        (folder / name).write_text(text, encoding="utf-8")
+        print(f"已写入 {folder / name}")
     return 0
 
 
-def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None) -> int:
+def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, jobs: int | None = None,
+              overlay: Path | None = None) -> int:
     """Check, render and publish; with cache_dir=None every file is read and every PDF rendered afresh;
-    jobs: how many PDFs are laid out at once (default: one per processor)."""
-    from .resolve import load_handbook
+    jobs: how many PDFs are laid out at once (default: one per processor); overlay: the folder of a
+    regional edition to build instead of the base."""
     from .resolve.deadlines import schedule_reminder
 
-    handbook = load_handbook(data_dir)
-    build = compose_build(handbook, data_dir)
+    handbook, local = load_edition(data_dir, overlay)
+    build = compose_build(handbook, local, data_dir)
     try:
         pdf_summary = _render_and_publish(build, site_dir, cache_dir, jobs)
     except OSError as exc:  # the output folder or the cache cannot be written: the operator's to fix
@@ -127,16 +157,17 @@ def build_all(data_dir: Path, site_dir: Path, cache_dir: Path | None = None, job
     return 0
 
 
-def compose_build(handbook, data_dir: Path):
+def compose_build(handbook, local, data_dir: Path):
     """The Build of a handbook: stamped with the project's commit, and showing what changed since the
-    edition the data names as its previous one (whose folder is loaded here, before rendering)."""
+    edition the data names as its previous one (whose folder is loaded here, before rendering), or,
+    for a regional edition (local), what it differs by from its base."""
     from .publish import build_stamp
     from .render.pages import Build
     from .resolve import edition_changes
     from .settings import read_settings
 
     return Build(handbook, build_stamp(PROJECT, handbook.info.date), edition_changes(handbook, data_dir),
-                 read_settings(PROJECT / "mkdocs.yml"))
+                 read_settings(PROJECT / "mkdocs.yml"), local)
 
 
 def _render_and_publish(build, site_dir: Path, cache_dir: Path | None, jobs: int | None) -> str:

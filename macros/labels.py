@@ -17,6 +17,8 @@ SOURCE_STANDING_LABELS = MappingProxyType({
     "practice": "当地实践的总结，做法以当地为准",
     "study": "调研总结，兼有当地做法和建议",
     "compilation": "多篇文章的汇编，各篇观点不一定一致",
+    # an overlay's own documents (README: 地方版与单位版): the rules a province or unit applies
+    "rule": "本地施行的规定或实施办法",
 })
 
 # Working systems that group procedures, in reading order; a procedure without one comes last.

@@ -36,8 +36,11 @@ class LoadedFile:
 
     def without_entries(self, kept_indices: dict[str, list[int]]) -> LoadedFile:
         """The same file, for its data with some list entries left out: paths into the shorter lists
-        still find the entries' own lines."""
-        return LoadedFile(self.path, self.data, self.value_marks, self.key_marks, kept_indices)
+        still find the entries' own lines (also when this file already stood for part of its lists,
+        as a piece of a file an overlay cut up does)."""
+        composed = {kind: [self.kept_indices[kind][i] for i in kept] if kind in self.kept_indices else kept
+                    for kind, kept in kept_indices.items()}
+        return LoadedFile(self.path, self.data, self.value_marks, self.key_marks, {**self.kept_indices, **composed})
 
     def where(self, loc: NodePath, *, key: bool = False) -> Location:
         """The best location for a node path: the key itself, the value, or the nearest parent."""

@@ -79,7 +79,7 @@ def _print_document(build: Build, template: str, stylesheet: str, present: set[s
 
 def print_html(build: Build) -> str:
     return _print_document(build, "handbook.html", "handbook.css", chaptered=True, index_chapter=INDEX_CHAPTER,
-                           changed=build.changed_entries())
+                           changed=build.changed_entries(), local_changed=build.local_entries())
 
 
 def course_anchors(course: m.Course) -> set[str]:

@@ -15,7 +15,8 @@ import markupsafe
 
 from ..resolve import model as m
 from ..resolve.deadlines import WorkCalendar, work_calendar
-from ..resolve.diff import EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
+from ..resolve.diff import ADDED, EDITION_CHANGES_TITLE, Change, changes_by_entry, entries_by_key
+from ..resolve.overlay import ADDED_LABEL, CHANGED_LABEL, LOCAL_DIFFERENCES_TITLE, LocalEdition, LocalMark
 from ..settings import Settings
 from . import Output, environment, render
 from .terms import GlossaryMarker
@@ -35,7 +36,7 @@ class Build:
     passed explicitly to whatever renders; nothing about a build is kept at module level."""
 
     def __init__(self, handbook: m.Handbook, stamp: str, changes: Sequence[Change] = (),
-                 settings: Settings = DEFAULT_SETTINGS):
+                 settings: Settings = DEFAULT_SETTINGS, local: LocalEdition | None = None):
         self.handbook = handbook
         self.stamp = stamp
         self.settings = settings  # what the operator set in mkdocs.yml (extra: handbook:)
@@ -43,10 +44,18 @@ class Build:
         # and a mark on every changed entry.
         self.changes = tuple(changes)
         self.changed = changes_by_entry(self.changes)
+        # A regional edition (an overlay applied to the base; None for the base itself): what it
+        # differs by, as a page, a chapter and a mark on every entry it adds, changes or does not apply.
+        self.local = local
+        self.local_changed = changes_by_entry(local.changes) if local else {}
         self.env = environment()
         self.env.globals["show"] = self.show
         self.env.globals["changes_of"] = self.changes_of
         self.env.globals["changes_title"] = EDITION_CHANGES_TITLE
+        self.env.globals["local"] = local
+        self.env.globals["local_title"] = LOCAL_DIFFERENCES_TITLE
+        self.env.globals["local_marks"] = self.local_marks
+        self.env.globals["local_tag"] = self.local_tag
         self.glossary = GlossaryMarker(handbook.terms)
         # Hand-written pages are Markdown with macro calls; `{#` starts Markdown attribute lists there,
         # so Jinja comments are written {%# … #%} (the convention of mkdocs-macros in mkdocs.yml).
@@ -57,15 +66,48 @@ class Build:
         """This edition's changes to the entries (an entry and its duties, say), in report order."""
         return [change for entry in entries for change in self.changed.get((entry.noun, entry.id), ())]
 
-    def changed_entries(self) -> list[tuple[object | None, list[Change]]]:
-        """Each changed entry (None when it was removed) with its changes, in report order."""
+    def changed_entries(self, changed: dict | None = None) -> list[tuple[object | None, list[Change]]]:
+        """Each changed entry (None when it was removed) with its changes, in report order: since the
+        previous edition, or those given (a regional edition's differences from its base)."""
         present = entries_by_key(self.handbook)
-        return [(present.get(key), changes) for key, changes in self.changed.items()]
+        return [(present.get(key), changes) for key, changes in (self.changed if changed is None else changed).items()]
 
     def changes_page(self) -> str:
         out = Output.for_site(self.handbook, 0)
         heading = out.heading(EDITION_CHANGES_TITLE, 1, anchor="edition-changes")
         return self.finish(out, heading + self.fragment(out, "changes.html", changed=self.changed_entries()))
+
+    def local_entries(self) -> list[tuple[object | None, list[Change]]]:
+        """A regional edition's differences from its base, entry by entry (none for the base)."""
+        return self.changed_entries(self.local_changed) if self.local else []
+
+    def local_page(self) -> str:
+        """The 本地差异 page: the same list as 本版修订说明, with each entry's local status and citations."""
+        out = Output.for_site(self.handbook, 0)
+        heading = out.heading(LOCAL_DIFFERENCES_TITLE, 1, anchor="local-differences")
+        return self.finish(out, heading + self.fragment(out, "changes.html", changed=self.local_entries(),
+                                                        for_local=True))
+
+    def local_marks(self, *entries: object) -> list[tuple[object, LocalMark, list[Change]]]:
+        """The entries a regional edition added, changed or does not apply, each with its mark and
+        (for a change) what changed; nothing for the base."""
+        if self.local is None:
+            return []
+        marked = [(entry, self.local.mark_of(entry)) for entry in entries]
+        return [(entry, mark, self.local_changed.get((entry.noun, entry.id), [])) for entry, mark in marked if mark]
+
+    def local_tag(self, entry: object) -> markupsafe.Markup:
+        """The mark after an entry's name in a list (本地补充, 本地修改, 本地不适用), or nothing; a step
+        of a changed procedure is marked when the overlay added or changed it (a reader who lands on
+        the step from a search or a link sees it at once)."""
+        mark = self.local.mark_of(entry) if self.local else None
+        if isinstance(entry, m.Step) and self.local:
+            parts = [c for c in self.local_changed.get((entry.procedure.noun, entry.procedure.id), ())
+                     if c.part_id == entry.id]
+            mark = parts and LocalMark(ADDED_LABEL if parts[0].what == ADDED else CHANGED_LABEL, ())
+        if not mark:
+            return markupsafe.Markup("")
+        return markupsafe.Markup(' <span class="hb-local-tag hb-local-{}">{}</span>').format(mark.css, mark.status)
 
     @cached_property
     def calendar(self) -> WorkCalendar:
@@ -140,6 +182,7 @@ class Build:
             "time_limits": lambda: self.fragment(out, "time_limits.html", calendar=self.calendar),
             "reading_path": lambda role_id: self.fragment(out, "reading_path.html", role=h.role(role_id),
                                                           terms=terms_for(h, h.role(role_id))),
+            "local_notice": lambda: self.fragment(out, "local_notice.html") if self.local else markupsafe.Markup(""),
             "pdf_link": lambda label="下载 PDF 手册": markupsafe.Markup(
                 f'<a class="md-button md-button--primary hb-pdf" href="{out.asset("pdf/handbook.pdf")}" download>'
                 f"{escape(label)}</a>"),

@@ -24,18 +24,25 @@ from .model import KIND_NAMES
 def load_handbook(data_dir: Path, display_root: Path | None = None) -> m.Handbook:
     """Load, validate and resolve a data folder; raise DataError listing every problem."""
     files, problems = load_folder(data_dir, display_root)
-    # A file that could not be read at all may define any id: references are then not
-    # checked, rather than reported as undefined by the dozen.
-    references_checkable = not problems
-    typed, shape_problems, broken = check_shape(files)
-    problems += shape_problems
-    resolver = _Resolver(typed, broken, display=(display_root or data_dir.parent), data_dir=data_dir,
-                         check_references=references_checkable)
-    handbook = resolver.resolve()
-    problems += resolver.problems
-    if problems or handbook is None:
+    handbook, problems = resolve_files(files, problems, data_dir, display_root or data_dir.parent)
+    if handbook is None:
         raise DataError(problems)
     return handbook
+
+
+def resolve_files(files: list[LoadedFile], load_problems: list[Problem], data_dir: Path,
+                  display: Path) -> tuple[m.Handbook | None, list[Problem]]:
+    """Validate and resolve the files read from a data folder (or composed from a base and an
+    overlay, resolve/overlay.py): the handbook, or None, and every problem found."""
+    # A file that could not be read at all may define any id: references are then not
+    # checked, rather than reported as undefined by the dozen.
+    references_checkable = not load_problems
+    typed, shape_problems, broken = check_shape(files)
+    problems = [*load_problems, *shape_problems]
+    resolver = _Resolver(typed, broken, display=display, data_dir=data_dir, check_references=references_checkable)
+    handbook = resolver.resolve()
+    problems += resolver.problems
+    return (None if problems or handbook is None else handbook), problems
 
 
 def _first_occurrences(raw_steps: list) -> list[tuple[int, Any]]:

@@ -18,6 +18,9 @@ from typing import Any
 from . import model as m
 
 ADDED, REMOVED, CHANGED = "added", "removed", "changed"
+# A regional edition keeps a base entry it does not apply, marked, with the reason in `new`
+# (resolve/overlay.py): never a removal, since the entry stays in the handbook.
+NOT_APPLICABLE = "not-applicable"
 
 # Labels of long items (checklist items are sentences) are cut to this many characters.
 LABEL_LIMIT = 20
@@ -50,6 +53,8 @@ class Change:
     @property
     def text(self) -> str:
         """The change as one Chinese sentence; changes inside an entry are said relative to it."""
+        if self.what == NOT_APPLICABLE:
+            return f"本地不适用：{self.new}"
         verb = "新增" if self.what == ADDED else "删除"
         if self.field is None:
             return f"{verb}{self.part}" if self.part else f"{verb}{self.kind}{m.quoted(self.entry_name)}（{self.entry_id}）"
@@ -413,6 +418,9 @@ def format_changes(changes: Sequence[Change]) -> str:
             kind = entry_kind
             lines.append(kind)
         first = entry_changes[0]
+        if first.what == NOT_APPLICABLE:
+            lines.append(f"  {first.kind}{m.quoted(first.entry_name)}（{first.entry_id}）{first.text}")
+            continue
         if first.part is None and first.field is None:
             lines.append(f"  {first.text}")
             continue
@@ -423,11 +431,19 @@ def format_changes(changes: Sequence[Change]) -> str:
 
 
 def _summary(changes: Sequence[Change]) -> str:
-    counts = {ADDED: 0, REMOVED: 0, CHANGED: 0}
+    counts = change_counts(changes)
+    summary = f"合计：新增 {counts[ADDED]} 个条目，删除 {counts[REMOVED]} 个，修改 {counts[CHANGED]} 个"
+    return summary + (f"，本地不适用 {counts[NOT_APPLICABLE]} 个。" if counts[NOT_APPLICABLE] else "。")
+
+
+def change_counts(changes: Sequence[Change]) -> dict[str, int]:
+    """How many entries were added, removed, changed (or marked not applicable), each counted once."""
+    counts = {ADDED: 0, REMOVED: 0, CHANGED: 0, NOT_APPLICABLE: 0}
     for entry_changes in changes_by_entry(changes).values():
         first = entry_changes[0]
-        counts[first.what if first.part is None and first.field is None else CHANGED] += 1
-    return f"合计：新增 {counts[ADDED]} 个条目，删除 {counts[REMOVED]} 个，修改 {counts[CHANGED]} 个。"
+        whole = first.part is None and first.field is None
+        counts[first.what if whole else CHANGED] += 1
+    return counts
 
 
 EDITION_CHANGES_TITLE = "本版修订说明"

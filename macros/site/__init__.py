@@ -21,6 +21,7 @@ from ..logs import LogCollector
 from ..render.pages import Build
 from ..resolve import model as m
 from ..resolve.diff import EDITION_CHANGES_TITLE
+from ..resolve.overlay import LOCAL_DIFFERENCES_TITLE
 from .macros import BUILD_KEY
 from .search import jieba_taught, query_data_script, split_search_index
 
@@ -58,6 +59,8 @@ GENERATED = MappingProxyType({
 })
 # The page of this edition's changes (only when the data names a previous edition).
 CHANGES_PAGE = "changes.md"
+# The page of a regional edition's differences from its base (only in an overlay's build).
+LOCAL_PAGE = "local-differences.md"
 
 
 def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
@@ -86,6 +89,8 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
             (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
     if build.changes:
         (stage / CHANGES_PAGE).write_text(build.changes_page(), encoding="utf-8")
+    if build.local:
+        (stage / LOCAL_PAGE).write_text(build.local_page(), encoding="utf-8")
     # The calendar as data (assets/calendar.json) and as the script the calculator loads, which also
     # works from a folder opened without a server (file://), where a page cannot fetch JSON.
     (stage / "assets" / "calendar.json").write_text(build.calendar.as_json() + "\n", encoding="utf-8")
@@ -158,7 +163,11 @@ def site_config_overrides(build: Build, config_file: Path) -> dict:
     nav = expand_nav(raw["nav"], build.handbook, build.settings.nav_entry_limit)
     if build.changes:  # right after the home page: what a returning reader looks for first
         nav.insert(1, {EDITION_CHANGES_TITLE: CHANGES_PAGE})
-    return {"nav": nav, "extra": {**raw.get("extra", {}), BUILD_KEY: build}}
+    overrides = {}
+    if build.local:  # first of all: what makes this edition the unit's own
+        nav.insert(1, {LOCAL_DIFFERENCES_TITLE: LOCAL_PAGE})
+        overrides["site_name"] = nav_title(build.handbook.info.title)
+    return {"nav": nav, "extra": {**raw.get("extra", {}), BUILD_KEY: build}, **overrides}
 
 
 def site_config(build: Build, config_file: Path, **settings):

@@ -7,7 +7,7 @@ import logging
 import shutil
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -17,15 +17,18 @@ from mkdocs.livereload import LiveReloadServer, _serve_url
 from ..errors import DataError
 from ..render.pages import Build
 from ..resolve import load_handbook
-from ..resolve.model import Handbook
 from . import site_config, stage_docs
 from .search import jieba_taught
 
 log = logging.getLogger("mkdocs")
 
 
-def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[Handbook], Build]) -> int:
-    """compose: the Build of a handbook, with its stamp and edition changes (cli.compose_build)."""
+def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[tuple], Build],
+                  load: Callable[[], tuple] | None = None, watched: Sequence[Path] = ()) -> int:
+    """compose: the Build of what `load` gives (a handbook and its regional edition or None; by default
+    the data folder's handbook), with its stamp and edition changes (cli.compose_build); watched:
+    folders watched besides data/ and the theme (an overlay's)."""
+    load = load or (lambda: (load_handbook(data_dir), None))
     workdir = Path(tempfile.mkdtemp(prefix="handbook-preview-"))
     stage, site_dir = workdir / "docs", workdir / "site"
     host, port = addr.rsplit(":", 1)
@@ -35,11 +38,12 @@ def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[H
     def builder() -> None:
         """Load, stage and build again from scratch; bad data is reported and the last good preview stays."""
         try:
-            handbook = load_handbook(data_dir)
+            loaded = load()
         except DataError as exc:
             print(exc.report(), file=sys.stderr, flush=True)
             return
-        build = compose(handbook)
+        build = compose(loaded)
+        handbook = build.handbook
         stage_docs(build, project / "docs", stage)
         config = site_config(build, config_file, docs_dir=str(stage), site_dir=str(site_dir), dev_addr=addr)
         config.site_url = serve_url
@@ -50,8 +54,8 @@ def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[H
     builder()
     server = LiveReloadServer(builder=builder, host=host, port=int(port), root=str(site_dir),
                               mount_path=urlsplit(serve_url).path)
-    for watched in (data_dir, project / "docs", project / "macros", project / "overrides", config_file):
-        server.watch(str(watched))
+    for folder in (data_dir, *watched, project / "docs", project / "macros", project / "overrides", config_file):
+        server.watch(str(folder))
     try:
         server.serve()
     except KeyboardInterrupt:

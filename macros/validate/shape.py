@@ -79,21 +79,34 @@ def _without_failed_entries(
     return kept, kept_indices
 
 
-def _problem(loaded: LoadedFile, error: dict) -> Problem:
-    loc = tuple(error["loc"])
+def check_model(loaded: LoadedFile, model: type[BaseModel], value: object,
+                at: tuple = ()) -> tuple[BaseModel | None, list[Problem]]:
+    """Validate one value of a file (at the node path `at`) against a model other than a whole data
+    file's, such as an overlay's manifest: (the model, []) or (None, the problems, located and said
+    as for a data file)."""
+    try:
+        return model.model_validate(value), []
+    except ValidationError as exc:
+        return None, [_problem(loaded, error, model, at) for error in exc.errors(include_url=False)]
+
+
+def _problem(loaded: LoadedFile, error: dict, root: type[BaseModel] = DataFile, at: tuple = ()) -> Problem:
+    """The problem a validation error says; `root` is the model validated, standing at `at` in the file."""
+    inner = tuple(error["loc"])
+    loc = (*at, *inner)
     kind = error["type"]
     value = error.get("input")
     name = _field_name(loc)
     if kind == "extra_forbidden":
         line, column = loaded.where(loc, key=True)
-        fields = _fields_at(loc[:-1])
+        fields = _fields_at(inner[:-1], root)
         return Problem(loaded.path, line, column, f"未知字段 '{loc[-1]}'。", did_you_mean(str(loc[-1]), fields)
                        or f"这里可用的字段有：{'、'.join(fields)}。")
     if kind == "missing":
         line, column = loaded.where(loc[:-1])
         return Problem(loaded.path, line, column, f"缺少必填字段 '{loc[-1]}'。", "")
     line, column = loaded.where(loc)
-    if not loc and kind in ("model_type", "model_attributes_type", "dict_type"):
+    if not inner and root is DataFile and kind in ("model_type", "model_attributes_type", "dict_type"):
         return Problem(loaded.path, line, column, f"文件顶层应是映射（键: 值），这里是{_type_name(value)}。",
                        "参照其他数据文件的开头写法。")
     if kind == "string_pattern_mismatch" and error["ctx"]["pattern"] == ID_PATTERN:
@@ -135,9 +148,9 @@ def _field_name(loc: tuple) -> str:
     return f"字段 '{names[-1]}'" if names else "这一项"
 
 
-def _fields_at(loc: tuple) -> list[str]:
-    """The field names allowed at a path inside a data file, for hints."""
-    model: type[BaseModel] = DataFile
+def _fields_at(loc: tuple, root: type[BaseModel] = DataFile) -> list[str]:
+    """The field names allowed at a path inside a data file (or inside a value of another model), for hints."""
+    model: type[BaseModel] = root
     for part in loc:
         if isinstance(part, int):
             continue
