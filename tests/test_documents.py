@@ -108,7 +108,7 @@ def test_a_course_pack_links_documents_into_the_handbook(handbook):
 
     course = next(c for c in handbook.courses if any(t.documents for t in c.terms))
     assert not {anchor(d) for d in handbook.documents} & course_anchors(course)
-    html = course_html(Build(handbook, "x"), course, self_test(course))
+    html = course_html(Build(handbook, "x"), course, self_test(course, handbook))
     document = next(d for t in course.terms for d in t.documents)
     assert f'href="../handbook.pdf#{anchor(document)}"' in html
 
