@@ -191,6 +191,16 @@ def test_moodle_xml_has_what_moodle_requires(handbook, tests, course_id):
             assert answers[0 if q.answer == "正确" else 1].get("fraction") == "100"
 
 
+def test_moodle_ids_fit_and_a_slash_in_a_name_is_no_new_category(handbook, tests):
+    from macros.export.moodle import IDNUMBER_LENGTH, _idnumber
+
+    long = "x" * 150
+    assert len(_idnumber(long)) == IDNUMBER_LENGTH and _idnumber(long) != _idnumber(long[:-1] + "y")
+    course = dataclasses.replace(handbook.course("stationed-groups"), name="派驻/纪检组")
+    category = moodle_questions(moodle_xml(handbook, course, tests["stationed-groups"]))[0]
+    assert category.findtext("category/text").endswith("：派驻//纪检组")
+
+
 def sheet_rows(data: bytes) -> list[list[str]]:
     """Read an .xlsx back as its rows of text, as a platform reads it (the parts Excel writes)."""
     ns = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}

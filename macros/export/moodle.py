@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import xml.etree.ElementTree as ET
+import zlib
 
 from ..render.selftest import CHOICE, Question
 from ..resolve import model as m
@@ -37,14 +38,28 @@ def _paragraphs(*lines: str) -> str:
 def moodle_xml(handbook: m.Handbook, course: m.Course, questions: list[Question]) -> bytes:
     quiz = ET.Element("quiz")
     category = _sub(quiz, "question", type="category")
-    # "$course$/top/…": a category of the course the trainer imports into, named after this course.
-    _text(category, "category", f"$course$/top/{handbook.info.title}：{course.name}", html_format=False)
+    # "$course$/top/…": a category of the course the trainer imports into, named after this course
+    # ('/' separates categories there; a slash of the name itself is written '//').
+    name = f"{handbook.info.title}：{course.name}".replace("/", "//")
+    _text(category, "category", f"$course$/top/{name}", html_format=False)
     _text(category, "info", _paragraphs(f"{course.name}（{handbook.info.edition}，{handbook.info.date}）的自测题，"
                                         "由手册数据生成。"))
     for question in questions:
         _question(quiz, course, question)
     ET.indent(quiz)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(quiz, encoding="unicode") + "\n").encode()
+
+
+# Moodle keeps a question's ID number in 100 characters; a longer one could not be imported.
+IDNUMBER_LENGTH = 100
+
+
+def _idnumber(key: str) -> str:
+    """The question's stable key, or for a long one its start and a checksum of the whole (still
+    unique, still the same from the same data)."""
+    if len(key) <= IDNUMBER_LENGTH:
+        return key
+    return f"{key[:IDNUMBER_LENGTH - 9]}-{zlib.crc32(key.encode()):08x}"
 
 
 def _question(quiz: ET.Element, course: m.Course, q: Question) -> None:
@@ -58,7 +73,7 @@ def _question(quiz: ET.Element, course: m.Course, q: Question) -> None:
     # Moodle's own defaults: a third of the mark off per wrong try; a true/false question has one try.
     _sub(element, "penalty", "0.3333333" if choice else "1")
     _sub(element, "hidden", "0")
-    _sub(element, "idnumber", xml_text(f"{course.id}/{q.key}"))
+    _sub(element, "idnumber", _idnumber(f"{course.id}/{q.key}"))
     right = f"回答正确。正确答案：{q.answer}"
     wrong = f"回答错误。正确答案：{q.answer}"
     if choice:
