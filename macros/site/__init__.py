@@ -110,8 +110,9 @@ def nav_title(text: str) -> str:
 def expand_nav(nav: list, handbook: m.Handbook, nav_entry_limit: int) -> list:
     """Replace the index entry of each generated folder ('title: <folder>/index.md', or the one the
     folder names) by a full section. A section with more entries than nav_entry_limit lists only
-    its index page (which lists them all): Material writes the whole navigation into every page, so
-    a full one would make each page, and the build, grow with the square of the handbook."""
+    its index page (which lists them all): every page of a section carries the section's entries
+    (navigation.prune leaves out the other sections'), so a full one would make each page, and the
+    build, grow with the square of the section."""
     folders = {section.index_page(folder): folder for folder, section in GENERATED.items()}
     result = []
     for item in nav:
