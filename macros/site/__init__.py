@@ -24,6 +24,7 @@ from ..resolve.diff import EDITION_CHANGES_TITLE
 from .assets import page_assets, with_front_matter
 from .macros import BUILD_KEY
 from .search import jieba_taught, query_data_script, split_search_index
+from .theme import slim_theme_stylesheet
 
 THEME_DIR = Path(material.__file__).parent / "templates"
 
@@ -155,6 +156,7 @@ def build_site(build: Build, project: Path, stage: Path, site_dir: Path) -> None
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
     split_search_index(site_dir, build.handbook)
+    slim_theme_stylesheet(site_dir)
 
 
 def site_config_overrides(build: Build, config_file: Path) -> dict:
