@@ -113,7 +113,7 @@ def test_the_search_index_and_other_text_go_out_gzipped(nginx_site, built_site):
         assert plain.body == (built_site / path).read_bytes(), path
 
 
-def test_headers_and_cache_policy(nginx_site):
+def test_headers_and_cache_policy(nginx_site, built_site):
     page = fetch(nginx_site + "index.html")
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Cache-Control"] == "no-cache"
@@ -122,6 +122,11 @@ def test_headers_and_cache_policy(nginx_site):
     css = next(part.split('"')[0] for part in html.split('href="') if part.startswith("assets/stylesheets/main."))
     asset = fetch(nginx_site + css)
     assert "max-age=2592000" in asset.headers["Cache-Control"]
+    # the handbook's search worker and its data keep their names across editions: revalidated
+    for path in ("assets/javascripts/workers/handbook-search.js", "assets/javascripts/workers/search-data.js"):
+        assert fetch(nginx_site + path).headers["Cache-Control"] == "no-cache", path
+    worker = next(p.name for p in (built_site / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+    assert "max-age=2592000" in fetch(nginx_site + f"assets/javascripts/workers/{worker}").headers["Cache-Control"]
 
 
 CSP_VIOLATIONS = """

@@ -222,6 +222,40 @@ def test_pages_hold_no_inline_script_or_style(built_site):
     assert offenders == []
 
 
+def linked_assets(page: Path) -> set[str]:
+    html = page.read_text(encoding="utf-8")
+    return {Path(ref).name for ref in re.findall(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"', html)}
+
+
+PAGE_ASSETS = {"checklist.css", "checklist.js", "deadline.js", "scroll-hint.js"}
+
+
+def test_a_page_links_the_scripts_and_stylesheets_of_what_it_holds_and_no_others(built_site):
+    """The checklist form's, the calculator's and the wide-table hint's files load where those are
+    (macros/site/assets.py): a term's page needs none of them."""
+    expected = {
+        "checklists/accident-accountability.html": {"checklist.css", "checklist.js"},
+        "procedures/clue-handling.html": {"deadline.js", "scroll-hint.js"},
+        "time-limits.html": {"deadline.js"},
+        "matrix.html": {"scroll-hint.js"},
+        "terms/room-group-region.html": set(),
+        "index.html": set(),
+    }
+    for path, assets in expected.items():
+        assert linked_assets(built_site / path) & PAGE_ASSETS == assets, path
+
+
+def test_front_matter_is_made_or_added_to():
+    from macros.site.assets import with_front_matter
+
+    assert with_front_matter("# 标题\n", {}) == "# 标题\n"
+    assert with_front_matter("# 标题\n", {"extra_javascript": ["assets/deadline.js"]}) == \
+        '---\n{"extra_javascript": ["assets/deadline.js"]}\n---\n# 标题\n'
+    written = "---\nhide: [toc]\nextra_javascript: [assets/own.js]\n---\n# 标题\n"
+    assert with_front_matter(written, {"extra_javascript": ["assets/deadline.js"]}) == \
+        '---\n{"extra_javascript": ["assets/own.js", "assets/deadline.js"], "hide": ["toc"]}\n---\n# 标题\n'
+
+
 def test_search_index_is_segmented_chinese(built_site):
     index = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert index["config"]["lang"] == ["zh"]

@@ -7,7 +7,7 @@
  *
  * The site's Content-Security-Policy (deploy/nginx-handbook.conf) forbids inline scripts, event
  * attributes and style attributes: this file only toggles classes and the hidden property.
- * Loaded on every page (mkdocs.yml extra_javascript); pages without a checklist are left alone.
+ * Linked only from pages that hold a checklist form (macros/site/assets.py).
  */
 (function () {
   "use strict";

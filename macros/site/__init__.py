@@ -22,8 +22,10 @@ from ..render.pages import Build
 from ..resolve import model as m
 from ..resolve.diff import EDITION_CHANGES_TITLE
 from ..resolve.overlay import LOCAL_DIFFERENCES_TITLE
+from .assets import page_assets, with_front_matter
 from .macros import BUILD_KEY
 from .search import jieba_taught, query_data_script, split_search_index
+from .theme import slim_theme_stylesheet
 
 THEME_DIR = Path(material.__file__).parent / "templates"
 
@@ -76,7 +78,7 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if src.suffix == ".md":
             depth = len(src.relative_to(docs_dir).parts) - 1
-            target.write_text(build.written_page(src.read_text(encoding="utf-8"), depth), encoding="utf-8")
+            target.write_text(finished(build.written_page(src.read_text(encoding="utf-8"), depth)), encoding="utf-8")
         else:
             shutil.copy2(src, target)
     # A record form repeats its procedure's steps: searching it would only push other answers down.
@@ -84,13 +86,13 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
     for folder, section in GENERATED.items():
         (stage / folder).mkdir(parents=True, exist_ok=True)
         for entry in section.entries(build.handbook):
-            search = "exclude: true" if id(entry) in forms else f"boost: {section.boost}"
-            front_matter = f"---\nsearch:\n  {search}\n---\n"
-            (stage / folder / f"{entry.id}.md").write_text(front_matter + build.entry_page(entry), encoding="utf-8")
+            search = {"exclude": True} if id(entry) in forms else {"boost": section.boost}
+            (stage / folder / f"{entry.id}.md").write_text(finished(build.entry_page(entry), search=search),
+                                                           encoding="utf-8")
     if build.changes:
-        (stage / CHANGES_PAGE).write_text(build.changes_page(), encoding="utf-8")
+        (stage / CHANGES_PAGE).write_text(finished(build.changes_page()), encoding="utf-8")
     if build.local:
-        (stage / LOCAL_PAGE).write_text(build.local_page(), encoding="utf-8")
+        (stage / LOCAL_PAGE).write_text(finished(build.local_page()), encoding="utf-8")
     # The calendar as data (assets/calendar.json) and as the script the calculator loads, which also
     # works from a folder opened without a server (file://), where a page cannot fetch JSON.
     (stage / "assets" / "calendar.json").write_text(build.calendar.as_json() + "\n", encoding="utf-8")
@@ -98,6 +100,11 @@ def stage_docs(build: Build, docs_dir: Path, stage: Path) -> None:
     workers = stage / "assets" / "javascripts" / "workers"
     workers.mkdir(parents=True, exist_ok=True)
     (workers / "search-data.js").write_text(query_data_script(build.handbook, THEME_DIR), encoding="utf-8")
+
+
+def finished(page: str, **meta: object) -> str:
+    """A finished page with its front matter: the given keys and the assets its content needs."""
+    return with_front_matter(page, {**meta, **page_assets(page)})
 
 
 def nav_title(text: str) -> str:
@@ -109,8 +116,9 @@ def nav_title(text: str) -> str:
 def expand_nav(nav: list, handbook: m.Handbook, nav_entry_limit: int) -> list:
     """Replace the index entry of each generated folder ('title: <folder>/index.md', or the one the
     folder names) by a full section. A section with more entries than nav_entry_limit lists only
-    its index page (which lists them all): Material writes the whole navigation into every page, so
-    a full one would make each page, and the build, grow with the square of the handbook."""
+    its index page (which lists them all): every page of a section carries the section's entries
+    (navigation.prune leaves out the other sections'), so a full one would make each page, and the
+    build, grow with the square of the section."""
     folders = {section.index_page(folder): folder for folder, section in GENERATED.items()}
     result = []
     for item in nav:
@@ -153,6 +161,7 @@ def build_site(build: Build, project: Path, stage: Path, site_dir: Path) -> None
     if warnings.messages:
         raise BuildError("网站生成时出现警告（严格模式视为错误）：\n" + "\n".join(warnings.messages))
     split_search_index(site_dir, build.handbook)
+    slim_theme_stylesheet(site_dir)
 
 
 def site_config_overrides(build: Build, config_file: Path) -> dict:
