@@ -7,8 +7,9 @@
 // The index is not handed over whole: the page's setup message carries only Material's settings
 // (search/search_index.json), and for each question this worker loads the pages that contain its
 // words (search/pages/<n>.js, found through search/lexicon.js) and lets Material's worker index
-// just those; see macros/search.py. So the first answer waits for the lexicon and a few pages, not
-// for the whole handbook to be downloaded and indexed.
+// just those; see macros/site/search.py. So the first answer waits for the lexicon and a few pages,
+// not for the whole handbook to be downloaded and indexed. Nothing waits at start-up either: the
+// page is answered at once, and the lexicon, the data and Material's worker load side by side.
 // Data (generated from data/ by the build): search-data.js beside this file. No other host.
 "use strict"
 
@@ -48,14 +49,92 @@ function part(path, name) {
   }
   return Promise.resolve(parts.get(name))
 }
+// Both start downloading at once, side by side, and nothing waits for them before the page's first
+// message is answered.
 const lexiconLoaded = part(`${SEARCH}lexicon.js`, "lexicon")
+const searcher = part("search-data.js", "data").then(data => searcherOf(data))
+// Material's settings, as the page will send them (search/search_index.json; from a folder the
+// offline plugin's search_index.js): read here too, so that Material's worker can be made ready
+// before the page's message arrives.
+const settingsLoaded = FROM_FOLDER
+  ? load(`${SEARCH}search_index.js`).then(() => self.__index)
+  : fetch(new URL(`${SEARCH}search_index.json`, HERE)).then(response => response.json())
 
-load("search-data.js").then(() => {
-  const HB = self.__hbSearch
-  const SETUP = 0
-  const READY = 1
-  const QUERY = 2
-  const RESULT = 3
+const SETUP = 0
+const READY = 1
+const QUERY = 2
+const RESULT = 3
+
+// Over http, the scripts this worker imports later (Material's worker and its language scripts) are
+// fetched as soon as their names are known, beside the lexicon: importing one stops everything
+// else in a worker, and from the browser's cache it only compiles. (From a folder there is nothing
+// to fetch ahead.)
+function prefetch(url) {
+  if (FROM_FOLDER) return Promise.resolve()
+  return fetch(new URL(url, HERE)).then(response => response.arrayBuffer()).catch(() => null)
+}
+
+// Material's worker answers through postMessage: its answers to this worker's own messages come
+// back here, the rest go to the page.
+const postToPage = self.postMessage.bind(self)
+let reply = null
+self.postMessage = message => {
+  if (reply) {
+    const resolve = reply
+    reply = null
+    resolve(message)
+  }
+  else postToPage(message)
+}
+function toMaterial(message) {
+  return new Promise(resolve => {
+    reply = resolve
+    self.dispatchEvent(new MessageEvent("message", { data: { ...message, handbook: true } }))
+  })
+}
+
+let setup = null  // Material's settings and options, from the page
+let pending = null  // the latest question not yet answered (one typed before it need not be)
+let running = false
+
+async function run() {
+  running = true
+  while (pending !== null) {
+    const query = pending
+    pending = null
+    let data
+    try {
+      data = await (await searcher).answer(query)
+    } catch (error) {
+      console.warn("检索出错：", error)
+      data = { items: [] }
+    }
+    if (pending === null) postToPage({ type: RESULT, data })
+  }
+  running = false
+}
+
+// Registered at once (a message that arrives before any listener is lost) and before Material's
+// worker is loaded, so this listener sees each message first: the page's messages stop here; this
+// worker's own (marked) go on to Material's. The page is told it is ready as soon as its settings
+// arrive: the first question then waits only for what it needs.
+addEventListener("message", event => {
+  const message = event.data
+  if (!message || message.handbook) return
+  event.stopImmediatePropagation()
+  if (message.type === SETUP) {
+    setup = { config: message.data.config, options: message.data.options }
+    postToPage({ type: READY })
+  }
+  else if (message.type === QUERY) {
+    pending = message.data
+    if (!running) run()
+  }
+})
+
+/** What answers questions, once the data the build wrote from data/ (search-data.js) has loaded. */
+function searcherOf(HB) {
+  performance.mark("hb-data")
   const LONGEST_WORD = 12
   const LENGTH_DAMPING = 0.7
   const SHOWN_SECTIONS = 3
@@ -318,29 +397,33 @@ load("search-data.js").then(() => {
   const visible = text => text && text.replace(/\u200b/g, "")
   const shown = item => ({ ...item, title: visible(item.title), text: visible(item.text) })
 
-  // Material's worker answers through postMessage: its answers to this worker's own messages come
-  // back here, the rest go to the page.
-  const postToPage = self.postMessage.bind(self)
-  let reply = null
-  self.postMessage = message => {
-    if (reply) {
-      const resolve = reply
-      reply = null
-      resolve(message)
-    }
-    else postToPage(message)
-  }
-  function toMaterial(message) {
-    return new Promise(resolve => {
-      reply = resolve
-      self.dispatchEvent(new MessageEvent("message", { data: { ...message, handbook: true } }))
-    })
-  }
-
-  let setup = null  // Material's settings and options, from the page
   let indexed = ""  // the pages Material's worker holds now
-  let pending = null  // the latest question not yet answered (one typed before it need not be)
-  let running = false
+
+  // Material's worker, imported once it and its language scripts have been fetched, and set up once
+  // with no pages, so that it imports its language scripts then: all while the lexicon downloads,
+  // not when a question waits. The language scripts are those Material 9.8.1's worker imports
+  // (setupSearchLanguages); should they differ after an upgrade, only the fetching ahead is lost.
+  const fetched = Promise.all([
+    prefetch(HB.worker),
+    settingsLoaded.then(settings => Promise.all(["stemmer.support", ...settings.config.lang.filter(lang => lang !== "en")]
+      .map(name => prefetch(`../lunr/min/lunr.${name}.min.js`)))),
+  ])
+  const material = fetched
+    .then(() => performance.mark("hb-fetched"))
+    .then(() => load(HB.worker))
+    .then(() => settingsLoaded)
+    .then(settings => toMaterial({ type: SETUP, data: materialSetup(settings, []) }))
+    .then(() => performance.mark("hb-material"))
+  material.catch(() => null)  // a failure is reported by the question that waits for it
+
+  /** What Material's worker is set up with: the page's settings (the worker's own until they come). */
+  function materialSetup(settings, docs) {
+    const given = setup || { config: settings.config, options: { suggest: false } }
+    // Material weighs a title word 1000 times a body word, so any page whose title shares one
+    // word with a question outranks the page that answers it; names are ranked above instead.
+    const title = { ...given.config.fields.title, boost: HB.titleBoost }
+    return { ...given, config: { ...given.config, fields: { ...given.config.fields, title } }, docs }
+  }
 
   /** Load the pages the question needs, have Material's worker index and search them, re-rank. */
   // Marks (performance.mark) say where a question's time went; bench/first_search.py reads them.
@@ -349,15 +432,18 @@ load("search-data.js").then(() => {
     performance.mark("hb-lexicon")
     const rewritten = rewrite(query)
     const pages = await pagesFor()
+    performance.mark("hb-chosen")
     if (!pages.length) return { items: [] }
-    const docs = (await Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))).flat()
+    const loading = Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))
+    await material  // (imported by now, unless the question came first: then while its pages download)
+    const docs = (await loading).flat()
     performance.mark("hb-pages")
     for (const doc of docs)
       if (!texts.has(doc.location)) texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
     current.locations = docs.map(doc => doc.location)
     if (indexed !== pages.join()) {
       indexed = ""
-      await toMaterial({ type: SETUP, data: { ...setup, docs } })
+      await toMaterial({ type: SETUP, data: materialSetup(await settingsLoaded, docs) })
       indexed = pages.join()
     }
     performance.mark("hb-indexed")
@@ -368,42 +454,5 @@ load("search-data.js").then(() => {
     return { ...result, items }
   }
 
-  async function run() {
-    running = true
-    while (pending !== null) {
-      const query = pending
-      pending = null
-      let data
-      try {
-        data = await answer(query)
-      } catch (error) {
-        console.warn("检索出错：", error)
-        data = { items: [] }
-      }
-      if (pending === null) postToPage({ type: RESULT, data })
-    }
-    running = false
-  }
-
-  // Registered before Material's worker is loaded, so this listener sees each message first: the
-  // page's messages stop here; this worker's own (marked) go on to Material's.
-  addEventListener("message", event => {
-    const message = event.data
-    if (!message || message.handbook) return
-    event.stopImmediatePropagation()
-    if (message.type === SETUP) {
-      const config = message.data.config
-      // Material weighs a title word 1000 times a body word, so any page whose title shares one
-      // word with a question outranks the page that answers it; names are ranked above instead.
-      config.fields.title.boost = HB.titleBoost
-      setup = { config, options: message.data.options }
-      postToPage({ type: READY })
-    }
-    else if (message.type === QUERY) {
-      pending = message.data
-      if (!running) run()
-    }
-  })
-
-  return load(HB.worker)
-})
+  return { answer }
+}
