@@ -229,14 +229,22 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
                             vocabulary.add(word)
     texts = [plain_text(doc) for doc in docs]
     counted = vocabulary | set(domain_words(handbook)) | set(EVERYDAY_WORDS)
+    frequencies = section_frequencies(texts, counted)
+    # in UTF-16 order, the order of JavaScript's string comparison, for the worker's binary search
+    words = sorted(postings, key=_utf16)
+    # Each word once: the worker takes its vocabulary (the Han words of 2 to LONGEST_WORD characters)
+    # from this list, and reads each word's count and pages at the same place in the others.
     lexicon = {
         "sections": len(docs),
         "averageLength": sum(map(len, texts)) / max(1, len(texts)),
-        "vocabulary": sorted(vocabulary),
-        "frequencies": section_frequencies(texts, counted),
-        # in UTF-16 order, the order of JavaScript's string comparison, for the worker's binary search
-        "words": sorted(postings, key=_utf16),
-        "pages": [sorted(postings[word]) for word in sorted(postings, key=_utf16)],
+        "words": words,
+        # how many sections hold each word anywhere (as the worker's text.includes); null: not counted
+        "counts": [frequencies.get(word) for word in words],
+        # counted words that are no word of the index (single characters, domain and everyday words)
+        "otherCounts": {word: count for word, count in frequencies.items() if word not in postings},
+        # the pages that hold each word: the first page's number, then the difference to the one
+        # before (small numbers: a tenth of the lexicon at ten times the data)
+        "pages": [deltas(sorted(postings[word])) for word in words],
         "pageCount": len(pages),
         "locations": list(page_of),
     }
@@ -251,6 +259,11 @@ def split_search_index(site_dir: Path, handbook: m.Handbook) -> None:
     (folder / "search_index.json").write_text(slim, encoding="utf-8")
     if (folder / "search_index.js").exists():  # Material's offline plugin: the same, as a script
         (folder / "search_index.js").write_text(f"var __index = {slim}", encoding="utf-8")
+
+
+def deltas(numbers: list[int]) -> list[int]:
+    """Sorted numbers as the first and the differences between neighbours."""
+    return [number - before for number, before in zip(numbers, [0, *numbers], strict=False)]
 
 
 def _utf16(word: str) -> bytes:

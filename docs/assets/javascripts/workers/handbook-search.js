@@ -167,12 +167,23 @@ function searcherOf(HB) {
   const timeWords = new Set(HB.timeWords)
   let current = { text: "", words: [], added: [], quoted: [], time: false, locations: [] }
   let averageLength = 1
+  let counts = new Map()  // word -> how many sections hold it, for the words the build counted
+  // The Han characters of macros/site/search.py (_HAN_RUN), which chose the words of the vocabulary.
+  const INDEX_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u
 
-  /** The lexicon, once loaded: the index's words join the domain words the query is cut into. */
+  /** The lexicon, once loaded: the index's Han words (as macros/site/search.py counts them) join the
+      domain words the query is cut into; each word's count of sections and its pages are read at
+      the word's place in the lists (see split_search_index). */
   function prepare(data) {
+    if (lexicon === data) return
     lexicon = data
     averageLength = data.averageLength
-    for (const word of data.vocabulary) vocabulary.add(word)
+    counts = new Map(Object.entries(data.otherCounts))
+    data.words.forEach((word, i) => {
+      const length = [...word].length
+      if (length > 1 && length <= LONGEST_WORD && INDEX_HAN.test(word)) vocabulary.add(word)
+      if (data.counts[i] !== null) counts.set(word, data.counts[i])
+    })
   }
 
   /** The pages whose sections hold a word that begins with one of the question's words (lunr's
@@ -195,7 +206,7 @@ function searcherOf(HB) {
     }
     const score = new Map()
     const weigh = (key, also = []) => {
-      const known = lexicon.frequencies[key]
+      const known = counts.get(key)
       const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
       for (const page of new Set([...pagesOf(key), ...also])) score.set(page, (score.get(page) || 0) + weight)
     }
@@ -234,8 +245,10 @@ function searcherOf(HB) {
       if (lexicon.words[middle] < start) low = middle + 1
       else high = middle
     }
-    for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++)
-      for (const page of lexicon.pages[i]) found.add(page)
+    for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++) {
+      let page = 0
+      for (const difference of lexicon.pages[i]) found.add(page += difference)
+    }
     return found
   }
 
@@ -299,7 +312,7 @@ function searcherOf(HB) {
       occurrences that the question's words lead to. */
   function rarity(word) {
     if (rarities.has(word)) return rarities.get(word)
-    let count = lexicon.frequencies[word]
+    let count = counts.get(word)
     const counted = count !== undefined
     if (!counted) {
       count = 0
