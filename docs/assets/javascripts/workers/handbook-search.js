@@ -154,6 +154,9 @@ function searcherOf(HB) {
   const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
   const KIND_OF_BODY = /(纪检组|纪检监察室|工作组|领导小组)$/u
+  // 几 and the thing counted; a measure word (几个、几项) counts anything, and is left alone
+  const HOW_MANY = /几([^\P{sc=Han}个项种条类次步天年月件])/gu
+  const NUMERALS = [..."一二三四五六七八九十两"]
   const HAN = /\p{sc=Han}/u
   // Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
   // character that is in no index word, put after each word, makes it try the word itself.
@@ -289,6 +292,13 @@ function searcherOf(HB) {
       for (const synonym of [...HB.synonyms[word] || [], ...HB.everyday[word] || []])
         for (const piece of words(synonym))
           if (!all.includes(piece)) { all.push(piece); added.push(piece) }
+    // "how many X" asks for the handbook's numbered lists: 把好哪几关 → 五关, if the index has the word
+    for (const [, thing] of query.matchAll(HOW_MANY))
+      for (const numeral of NUMERALS)
+        if (vocabulary.has(numeral + thing) && !all.includes(numeral + thing)) {
+          all.push(numeral + thing)
+          added.push(numeral + thing)
+        }
     const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
     current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted, time,
                 locations: [] }
