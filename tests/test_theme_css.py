@@ -126,7 +126,7 @@ def test_the_site_links_the_cut_stylesheet_and_not_materials(built_site):
     cut = theme.theme_stylesheet(built_site)
     assert cut.name != _material_stylesheet().name
     assert len(cut.read_bytes()) < 0.7 * len(_material_stylesheet().read_bytes())
-    for page in (built_site / "index.html", built_site / "terms" / "room-group-place.html"):
+    for page in (built_site / "index.html", built_site / "terms" / "room-group-region.html"):
         assert f"stylesheets/{cut.name}\"" in page.read_text(encoding="utf-8")
 
 
