@@ -49,9 +49,9 @@ function part(path, name) {
   }
   return Promise.resolve(parts.get(name))
 }
-// Both start downloading at once, side by side, and nothing waits for them before the page's first
-// message is answered.
-const lexiconLoaded = part(`${SEARCH}lexicon.js`, "lexicon")
+// All start downloading at once, side by side, and nothing waits for them before the page's first
+// message is answered. The small ones first: what they start (fetching Material's worker ahead)
+// then begins before the lexicon is read, which keeps this worker busy for a moment.
 const searcher = part("search-data.js", "data").then(data => searcherOf(data))
 // Material's settings, as the page will send them (search/search_index.json; from a folder the
 // offline plugin's search_index.js): read here too, so that Material's worker can be made ready
@@ -59,6 +59,7 @@ const searcher = part("search-data.js", "data").then(data => searcherOf(data))
 const settingsLoaded = FROM_FOLDER
   ? load(`${SEARCH}search_index.js`).then(() => self.__index)
   : fetch(new URL(`${SEARCH}search_index.json`, HERE)).then(response => response.json())
+const lexiconLoaded = part(`${SEARCH}lexicon.js`, "lexicon")
 
 const SETUP = 0
 const READY = 1
