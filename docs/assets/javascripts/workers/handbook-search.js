@@ -148,8 +148,9 @@ function searcherOf(HB) {
   // A term's page holds its definition and what other entries say about it: where those match a
   // question as well as the entry they come from, the entry answers it, so a term page ranks lower.
   const TERM_PAGE = 0.75
-  // pages loaded and indexed for one question
-  const MOST_PAGES = 40
+  // Pages loaded and indexed for one question: downloading and indexing them is most of a first
+  // answer's time. (The question set keeps its answers down to 20: bench/README.md, #34.)
+  const MOST_PAGES = 24
   const SHOWN_PAGES = 3
   // what it is worth, to a question about a time limit, that a section states one
   const STATES_LIMIT = 5
@@ -209,9 +210,12 @@ function searcherOf(HB) {
       i = j
     }
     const score = new Map()
-    const weigh = (key, also = []) => {
+    const weightOf = key => {
       const known = counts.get(key)
-      const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+      return Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+    }
+    const weigh = (key, also = []) => {
+      const weight = weightOf(key)
       for (const page of new Set([...pagesOf(key), ...also])) score.set(page, (score.get(page) || 0) + weight)
     }
     for (const key of keys) weigh(key)
@@ -219,12 +223,16 @@ function searcherOf(HB) {
       const characters = await part(`${SEARCH}characters.js`, "characters")
       for (const word of words.filter(single)) weigh(word, characters[word] || [])
     }
+    // An entry named by the question comes first; one whose name holds the question's words counts
+    // them half again, as a section's title does when results are ranked (对单位问责的 4 种方式 for
+    // 单位被问责…): a common word brings many pages, and its name tells which are about it.
     const bonus = new Map()
-    for (const [location, names] of Object.entries(HB.names))
-      if (!location.includes("#") && names.some(name => {
-        const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
-        return key.length > 1 && current.text.includes(key)
-      })) bonus.set(location, NAMED)
+    for (const [location, names] of pageNames)
+      if (names.some(key => key.length > 1 && current.text.includes(key))) bonus.set(location, NAMED)
+      else {
+        const inName = keys.filter(key => names.some(name => name.includes(key)))
+        if (inName.length) bonus.set(location, inName.reduce((sum, key) => sum + weightOf(key), 0) / 2)
+      }
     const rank = page => {
       const location = lexicon.locations[page]
       const later = HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
@@ -238,6 +246,10 @@ function searcherOf(HB) {
     const kept = entries >= SHOWN_PAGES ? ranked.slice(0, Math.min(entries, MOST_PAGES)) : ranked.slice(0, MOST_PAGES)
     return kept.map(([, page]) => page).sort((a, b) => a - b)
   }
+
+  // The names of entry pages, as the question is compared with them (lower case, letters and digits).
+  const pageNames = Object.entries(HB.names).filter(([location]) => !location.includes("#"))
+    .map(([location, names]) => [location, names.map(name => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""))])
 
   /** The pages of the words that begin with `start` (a range of the sorted list). */
   function pagesOf(start) {
