@@ -263,7 +263,7 @@ function searcherOf(HB) {
     }
     for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++) {
       let page = 0
-      for (const difference of lexicon.pages[i]) found.add(page += difference)
+      for (const difference of lexicon.pages[i].split(",")) found.add(page += +difference)
     }
     return found
   }
