@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import os
 import shutil
 import statistics
 import tempfile
@@ -73,28 +74,32 @@ new MutationObserver((_, observer) => {
 }).observe(document, {childList: true, subtree: true});
 """
 
-# (label, from, to): spans between stamps; "nav" is navigation start, "index" the end of the index's
-# download on the page, "shown" the first result in the list.
-# The handbook's worker since the index is split (macros/search.py) marks its own steps; the landed
-# commit's has no marks, and its phases are the message stamps above.
+# (label, from, to, design): spans between stamps; "nav" is navigation start, "asked" and "index"
+# the request and the end of the index's download on the page (search_index.json: the whole index
+# in the landed commit, only the settings since it was split), "start" the worker's first line,
+# "shown" the first result in the list. The handbook's worker since the index is split
+# (macros/site/search.py) marks its own steps (performance.mark "hb-…"); the landed commit's has no
+# marks, and its phases are the message stamps above. A phase of one design is shown as "—" for
+# the other ("whole": the landed worker; "split": the worker with marks).
 PHASES = [
-    ("打开页面到请求索引", "nav", "asked"),
-    ("下载索引", "asked", "index"),
-    ("页面解析 JSON、传给 worker", "index", "setup"),
-    ("手册一层处理 SETUP（learn）", "setup", "passed"),
-    ("Material 建立 lunr 索引", "passed", "ready"),
-    ("READY 到收到查询", "ready", "query"),
-    ("手册一层改写查询", "query", "rewritten"),
-    ("Material 匹配查询", "rewritten", "matched"),
-    ("手册一层重排结果", "matched", "result"),
-    ("页面显示结果", "result", "shown"),
-    ("（分开的索引）worker 启动到收到 SETUP", "start", "setup"),
-    ("（分开的索引）收到查询到词表就绪", "query", "hb-lexicon"),
-    ("（分开的索引）下载所需的页", "hb-lexicon", "hb-pages"),
-    ("（分开的索引）Material 为这些页建立索引", "hb-pages", "hb-indexed"),
-    ("（分开的索引）Material 匹配", "hb-indexed", "hb-matched"),
-    ("（分开的索引）重排", "hb-matched", "hb-ranked"),
-    ("合计：打开页面到第一条结果", "nav", "shown"),
+    ("打开页面到请求索引（页面和 Material 主脚本）", "nav", "asked", "all"),
+    ("打开页面到检索线程开始运行", "nav", "start", "all"),
+    ("检索线程开始运行到收到页面的设置（SETUP）", "start", "setup", "all"),
+    ("收到设置到收到查询", "setup", "query", "all"),
+    ("收到查询到送出结果", "query", "result", "all"),
+    ("页面显示结果", "result", "shown", "all"),
+    ("（整个索引）下载索引", "asked", "index", "whole"),
+    ("（整个索引）手册一层处理 SETUP（learn）", "setup", "passed", "whole"),
+    ("（整个索引）Material 建立 lunr 索引", "passed", "ready", "whole"),
+    ("（整个索引）Material 匹配", "rewritten", "matched", "whole"),
+    ("（分开的索引）检索线程开始运行到 Material 的线程就绪", "start", "hb-material", "split"),
+    ("（分开的索引）收到查询到词表就绪", "query", "hb-lexicon", "split"),
+    ("（分开的索引）改写问题、选出所需的页", "hb-lexicon", "hb-chosen", "split"),
+    ("（分开的索引）下载所需的页（同时等 Material 的线程）", "hb-chosen", "hb-pages", "split"),
+    ("（分开的索引）Material 为这些页建立索引", "hb-pages", "hb-indexed", "split"),
+    ("（分开的索引）Material 匹配", "hb-indexed", "hb-matched", "split"),
+    ("（分开的索引）重排", "hb-matched", "hb-ranked", "split"),
+    ("合计：打开页面到第一条结果", "nav", "shown", "all"),
 ]
 
 
@@ -111,8 +116,59 @@ def instrumented_copy(site: Path, work: Path) -> Path:
     return copy
 
 
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+class Nginx:
+    """nginx with deploy/nginx-handbook.conf serving one site under /handbook/ (the deployment): the
+    copy gets the .gz neighbours `make build` writes (macros/publish/compress.py), for every site
+    alike, the landed commit's too (its build wrote none: compressed here as this branch's would)."""
+
+    def __init__(self, site: Path, prefix: Path):
+        import socket
+        import subprocess
+        import time
+        import urllib.request
+
+        from macros.publish.compress import precompress
+
+        webroot = prefix / "www"
+        webroot.mkdir(parents=True)
+        shutil.move(str(site), webroot / "handbook")
+        precompress(webroot / "handbook")
+        conf = (PROJECT / "deploy" / "nginx-handbook.conf").read_text(encoding="utf-8")
+        (prefix / "handbook.conf").write_text(conf.replace("/srv/www", str(webroot)), encoding="utf-8")
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        temp = " ".join(f"{name}_temp_path {prefix}/{name};" for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+        (prefix / "nginx.conf").write_text(
+            f"{'user root;' if os.geteuid() == 0 else ''} daemon off; worker_processes 1; error_log stderr;"
+            f" pid {prefix}/nginx.pid; events {{ worker_connections 256; }}"
+            f" http {{ include /etc/nginx/mime.types; default_type application/octet-stream; access_log off; {temp}"
+            f" server {{ listen 127.0.0.1:{port}; include {prefix}/handbook.conf; }} }}", encoding="utf-8")
+        self.process = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf")],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.base = f"http://127.0.0.1:{port}/handbook/"
+        self.copy = webroot / "handbook"
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(self.base, timeout=1).read()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nginx did not start")
+
+    def shutdown(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+
+
 def one_run(browser, base: str, query: str) -> tuple[dict, list[str]]:
-    context = browser.new_context()
+    # (under nginx's Content-Security-Policy Playwright could not poll for the result: its checks run
+    # as evaluated strings, which the policy refuses; the site's own scripts need no exception)
+    context = browser.new_context(bypass_csp=True)
     page = context.new_page()
     page.add_init_script(FIRST_RESULT)
     workers = []
@@ -158,6 +214,8 @@ def main() -> None:
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--query", default="函询")
+    parser.add_argument("--nginx", action="store_true",
+                        help="用 nginx 和 deploy/nginx-handbook.conf 提供网站（默认用 Python 的 http.server，不压缩）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -165,11 +223,16 @@ def main() -> None:
         servers, bases, copies = [], [], []
         for number, site in enumerate(args.sites):
             copy = instrumented_copy(site, Path(tmp) / str(number))
-            server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(copy.parent)))
-            threading.Thread(target=server.serve_forever, daemon=True).start()
+            if args.nginx:
+                server = Nginx(copy, Path(tmp) / f"nginx-{number}")
+                copy, base = server.copy, server.base
+            else:
+                server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(copy.parent)))
+                threading.Thread(target=server.serve_forever, daemon=True).start()
+                base = f"http://127.0.0.1:{server.server_address[1]}/{copy.name}/"
             servers.append(server)
             copies.append(copy)
-            bases.append(f"http://127.0.0.1:{server.server_address[1]}/{copy.name}/")
+            bases.append(base)
         runs: list[list[dict]] = [[] for _ in args.sites]
         fetched: list[list[str]] = [[] for _ in args.sites]
         with sync_playwright() as p:
@@ -184,9 +247,13 @@ def main() -> None:
             server.shutdown()
         header = "| 阶段 | " + " | ".join(str(site) for site in args.sites) + " |"
         lines = [header, "|---" * (len(args.sites) + 1) + "|"]
-        for label, start, end in PHASES:
+        for label, start, end, design in PHASES:
             cells = []
             for stamps in runs:
+                split = any("hb-lexicon" in s for s in stamps)
+                if design != "all" and (design == "split") != split:
+                    cells.append("—")
+                    continue
                 spans = [s[end] - s[start] for s in stamps if s.get(start) and s.get(end)]
                 cells.append(f"{statistics.median(spans):.0f}" if spans else "—")
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
@@ -200,7 +267,8 @@ def main() -> None:
             raw, packed, _ = search_bytes(copy, base, urls)
             cells.append(f"{raw / 1024:.0f} / {packed / 1024:.0f}")
         lines.append("| 检索下载 KB（原样 / gzip） | " + " | ".join(cells) + " |")
-        print(f"查询：{args.query}，每个网站 {args.runs} 次（冷启动），毫秒为中位数")
+        served = "nginx（deploy/nginx-handbook.conf，预先压缩）" if args.nginx else "Python http.server（不压缩）"
+        print(f"查询：{args.query}，每个网站 {args.runs} 次（冷启动），{served}，毫秒为中位数")
         print("\n".join(lines))
         for site, base, copy, urls in zip(args.sites, bases, copies, fetched, strict=True):
             print(f"{site}: " + ", ".join(search_bytes(copy, base, urls)[2]))

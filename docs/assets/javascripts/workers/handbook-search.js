@@ -7,8 +7,9 @@
 // The index is not handed over whole: the page's setup message carries only Material's settings
 // (search/search_index.json), and for each question this worker loads the pages that contain its
 // words (search/pages/<n>.js, found through search/lexicon.js) and lets Material's worker index
-// just those; see macros/search.py. So the first answer waits for the lexicon and a few pages, not
-// for the whole handbook to be downloaded and indexed.
+// just those; see macros/site/search.py. So the first answer waits for the lexicon and a few pages,
+// not for the whole handbook to be downloaded and indexed. Nothing waits at start-up either: the
+// page is answered at once, and the lexicon, the data and Material's worker load side by side.
 // Data (generated from data/ by the build): search-data.js beside this file. No other host.
 "use strict"
 
@@ -48,14 +49,93 @@ function part(path, name) {
   }
   return Promise.resolve(parts.get(name))
 }
+// All start downloading at once, side by side, and nothing waits for them before the page's first
+// message is answered. The small ones first: what they start (fetching Material's worker ahead)
+// then begins before the lexicon is read, which keeps this worker busy for a moment.
+const searcher = part("search-data.js", "data").then(data => searcherOf(data))
+// Material's settings, as the page will send them (search/search_index.json; from a folder the
+// offline plugin's search_index.js): read here too, so that Material's worker can be made ready
+// before the page's message arrives.
+const settingsLoaded = FROM_FOLDER
+  ? load(`${SEARCH}search_index.js`).then(() => self.__index)
+  : fetch(new URL(`${SEARCH}search_index.json`, HERE)).then(response => response.json())
 const lexiconLoaded = part(`${SEARCH}lexicon.js`, "lexicon")
 
-load("search-data.js").then(() => {
-  const HB = self.__hbSearch
-  const SETUP = 0
-  const READY = 1
-  const QUERY = 2
-  const RESULT = 3
+const SETUP = 0
+const READY = 1
+const QUERY = 2
+const RESULT = 3
+
+// Over http, the scripts this worker imports later (Material's worker and its language scripts) are
+// fetched as soon as their names are known, beside the lexicon: importing one stops everything
+// else in a worker, and from the browser's cache it only compiles. (From a folder there is nothing
+// to fetch ahead.)
+function prefetch(url) {
+  if (FROM_FOLDER) return Promise.resolve()
+  return fetch(new URL(url, HERE)).then(response => response.arrayBuffer()).catch(() => null)
+}
+
+// Material's worker answers through postMessage: its answers to this worker's own messages come
+// back here, the rest go to the page.
+const postToPage = self.postMessage.bind(self)
+let reply = null
+self.postMessage = message => {
+  if (reply) {
+    const resolve = reply
+    reply = null
+    resolve(message)
+  }
+  else postToPage(message)
+}
+function toMaterial(message) {
+  return new Promise(resolve => {
+    reply = resolve
+    self.dispatchEvent(new MessageEvent("message", { data: { ...message, handbook: true } }))
+  })
+}
+
+let setup = null  // Material's settings and options, from the page
+let pending = null  // the latest question not yet answered (one typed before it need not be)
+let running = false
+
+async function run() {
+  running = true
+  while (pending !== null) {
+    const query = pending
+    pending = null
+    let data
+    try {
+      data = await (await searcher).answer(query)
+    } catch (error) {
+      console.warn("检索出错：", error)
+      data = { items: [] }
+    }
+    if (pending === null) postToPage({ type: RESULT, data })
+  }
+  running = false
+}
+
+// Registered at once (a message that arrives before any listener is lost) and before Material's
+// worker is loaded, so this listener sees each message first: the page's messages stop here; this
+// worker's own (marked) go on to Material's. The page is told it is ready as soon as its settings
+// arrive: the first question then waits only for what it needs.
+addEventListener("message", event => {
+  const message = event.data
+  if (!message || message.handbook) return
+  event.stopImmediatePropagation()
+  if (message.type === SETUP) {
+    setup = { config: message.data.config, options: message.data.options }
+    postToPage({ type: READY })
+  }
+  else if (message.type === QUERY) {
+    pending = message.data
+    if (!running) run()
+  }
+})
+
+/** What answers questions, once the data the build wrote from data/ (search-data.js) has loaded. */
+function searcherOf(HB) {
+  performance.mark("hb-data")
   const LONGEST_WORD = 12
   const LENGTH_DAMPING = 0.7
   const SHOWN_SECTIONS = 3
@@ -68,13 +148,17 @@ load("search-data.js").then(() => {
   // A term's page holds its definition and what other entries say about it: where those match a
   // question as well as the entry they come from, the entry answers it, so a term page ranks lower.
   const TERM_PAGE = 0.75
-  // pages loaded and indexed for one question
-  const MOST_PAGES = 40
+  // Pages loaded and indexed for one question: downloading and indexing them is most of a first
+  // answer's time. (The question set keeps its answers down to 20: bench/README.md, #34.)
+  const MOST_PAGES = 24
   const SHOWN_PAGES = 3
   // what it is worth, to a question about a time limit, that a section states one
   const STATES_LIMIT = 5
   // A body is often called by its name without the kind of body: 归口派驻 for 归口派驻纪检组
   const KIND_OF_BODY = /(纪检组|纪检监察室|工作组|领导小组)$/u
+  // 几 and the thing counted; a measure word (几个、几项) counts anything, and is left alone
+  const HOW_MANY = /几([^\P{sc=Han}个项种条类次步天年月件])/gu
+  const NUMERALS = [..."一二三四五六七八九十两"]
   const HAN = /\p{sc=Han}/u
   // Material's query segmenter never tries a Han run as a whole word, only its proper prefixes: a
   // character that is in no index word, put after each word, makes it try the word itself.
@@ -88,12 +172,23 @@ load("search-data.js").then(() => {
   const timeWords = new Set(HB.timeWords)
   let current = { text: "", words: [], added: [], quoted: [], time: false, locations: [] }
   let averageLength = 1
+  let counts = new Map()  // word -> how many sections hold it, for the words the build counted
+  // The Han characters of macros/site/search.py (_HAN_RUN), which chose the words of the vocabulary.
+  const INDEX_HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/u
 
-  /** The lexicon, once loaded: the index's words join the domain words the query is cut into. */
+  /** The lexicon, once loaded: the index's Han words (as macros/site/search.py counts them) join the
+      domain words the query is cut into; each word's count of sections and its pages are read at
+      the word's place in the lists (see split_search_index). */
   function prepare(data) {
+    if (lexicon === data) return
     lexicon = data
     averageLength = data.averageLength
-    for (const word of data.vocabulary) vocabulary.add(word)
+    counts = new Map(Object.entries(data.otherCounts))
+    data.words.forEach((word, i) => {
+      const length = [...word].length
+      if (length > 1 && length <= LONGEST_WORD && INDEX_HAN.test(word)) vocabulary.add(word)
+      if (data.counts[i] !== null) counts.set(word, data.counts[i])
+    })
   }
 
   /** The pages whose sections hold a word that begins with one of the question's words (lunr's
@@ -115,9 +210,12 @@ load("search-data.js").then(() => {
       i = j
     }
     const score = new Map()
+    const weightOf = key => {
+      const known = counts.get(key)
+      return Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+    }
     const weigh = (key, also = []) => {
-      const known = lexicon.frequencies[key]
-      const weight = Math.log((lexicon.sections + 1) / ((known === undefined ? 1 : known) + 1))
+      const weight = weightOf(key)
       for (const page of new Set([...pagesOf(key), ...also])) score.set(page, (score.get(page) || 0) + weight)
     }
     for (const key of keys) weigh(key)
@@ -125,15 +223,22 @@ load("search-data.js").then(() => {
       const characters = await part(`${SEARCH}characters.js`, "characters")
       for (const word of words.filter(single)) weigh(word, characters[word] || [])
     }
+    // An entry named by the question comes first; one whose name holds the question's words counts
+    // them half again, as a section's title does when results are ranked (对单位问责的 4 种方式 for
+    // 单位被问责…): a common word brings many pages, and its name tells which are about it.
     const bonus = new Map()
-    for (const [location, names] of Object.entries(HB.names))
-      if (names.some(name => {
-        const key = name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")
-        return key.length > 1 && current.text.includes(key)
-      })) bonus.set(page(location), NAMED)  // a named section (a document in 文件目录) names its page
+    const named = new Set()
+    for (const [location, names, section] of pageNames)
+      if (names.some(key => key.length > 1 && current.text.includes(key))) {
+        bonus.set(location, NAMED)
+        named.add(location)
+      } else if (!section && !bonus.has(location)) {
+        const inName = keys.filter(key => names.some(name => name.includes(key)))
+        if (inName.length) bonus.set(location, inName.reduce((sum, key) => sum + weightOf(key), 0) / 2)
+      }
     const rank = page => {
       const location = lexicon.locations[page]
-      return [held(location, bonus.has(location)), -(score.get(page) + (bonus.get(location) || 0))]
+      return [held(location, named.has(location)), -(score.get(page) + (bonus.get(location) || 0))]
     }
     const ranked = [...score.keys()].map(page => [rank(page), page])
     ranked.sort(([a, p], [b, q]) => (a[0] - b[0]) || (a[1] - b[1]) || (p - q))
@@ -152,6 +257,11 @@ load("search-data.js").then(() => {
     return HB.demoted.includes(location) ? 2 : HB.listings.includes(location) ? 1 : 0
   }
 
+  // The names the question is compared with (lower case, letters and digits), by page: a named
+  // section (a document in 文件目录) names its page, and only a page's own name counts in part.
+  const pageNames = Object.entries(HB.names).map(([location, names]) => [page(location),
+    names.map(name => name.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "")), location.includes("#")])
+
   /** The pages of the words that begin with `start` (a range of the sorted list). */
   function pagesOf(start) {
     const found = new Set()
@@ -162,8 +272,10 @@ load("search-data.js").then(() => {
       if (lexicon.words[middle] < start) low = middle + 1
       else high = middle
     }
-    for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++)
-      for (const page of lexicon.pages[i]) found.add(page)
+    for (let i = low; i < lexicon.words.length && lexicon.words[i].startsWith(start); i++) {
+      let page = 0
+      for (const difference of lexicon.pages[i].split(",")) found.add(page += +difference)
+    }
     return found
   }
 
@@ -204,6 +316,13 @@ load("search-data.js").then(() => {
       for (const synonym of [...HB.synonyms[word] || [], ...HB.everyday[word] || []])
         for (const piece of words(synonym))
           if (!all.includes(piece)) { all.push(piece); added.push(piece) }
+    // "how many X" asks for the handbook's numbered lists: 把好哪几关 → 五关, if the index has the word
+    for (const [, thing] of query.matchAll(HOW_MANY))
+      for (const numeral of NUMERALS)
+        if (vocabulary.has(numeral + thing) && !all.includes(numeral + thing)) {
+          all.push(numeral + thing)
+          added.push(numeral + thing)
+        }
     const quoted = [...query.matchAll(/[“"‘']([^”"’']+)[”"’']/gu)].map(match => match[1].toLowerCase())
     current = { text: query.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ""), words: kept, added, quoted, time,
                 locations: [] }
@@ -227,7 +346,7 @@ load("search-data.js").then(() => {
       occurrences that the question's words lead to. */
   function rarity(word) {
     if (rarities.has(word)) return rarities.get(word)
-    let count = lexicon.frequencies[word]
+    let count = counts.get(word)
     const counted = count !== undefined
     if (!counted) {
       count = 0
@@ -325,29 +444,33 @@ load("search-data.js").then(() => {
   const visible = text => text && text.replace(/\u200b/g, "")
   const shown = item => ({ ...item, title: visible(item.title), text: visible(item.text) })
 
-  // Material's worker answers through postMessage: its answers to this worker's own messages come
-  // back here, the rest go to the page.
-  const postToPage = self.postMessage.bind(self)
-  let reply = null
-  self.postMessage = message => {
-    if (reply) {
-      const resolve = reply
-      reply = null
-      resolve(message)
-    }
-    else postToPage(message)
-  }
-  function toMaterial(message) {
-    return new Promise(resolve => {
-      reply = resolve
-      self.dispatchEvent(new MessageEvent("message", { data: { ...message, handbook: true } }))
-    })
-  }
-
-  let setup = null  // Material's settings and options, from the page
   let indexed = ""  // the pages Material's worker holds now
-  let pending = null  // the latest question not yet answered (one typed before it need not be)
-  let running = false
+
+  // Material's worker, imported once it and its language scripts have been fetched, and set up once
+  // with no pages, so that it imports its language scripts then: all while the lexicon downloads,
+  // not when a question waits. The language scripts are those Material 9.8.1's worker imports
+  // (setupSearchLanguages); should they differ after an upgrade, only the fetching ahead is lost.
+  const fetched = Promise.all([
+    prefetch(HB.worker),
+    settingsLoaded.then(settings => Promise.all(["stemmer.support", ...settings.config.lang.filter(lang => lang !== "en")]
+      .map(name => prefetch(`../lunr/min/lunr.${name}.min.js`)))),
+  ])
+  const material = fetched
+    .then(() => performance.mark("hb-fetched"))
+    .then(() => load(HB.worker))
+    .then(() => settingsLoaded)
+    .then(settings => toMaterial({ type: SETUP, data: materialSetup(settings, []) }))
+    .then(() => performance.mark("hb-material"))
+  material.catch(() => null)  // a failure is reported by the question that waits for it
+
+  /** What Material's worker is set up with: the page's settings (the worker's own until they come). */
+  function materialSetup(settings, docs) {
+    const given = setup || { config: settings.config, options: { suggest: false } }
+    // Material weighs a title word 1000 times a body word, so any page whose title shares one
+    // word with a question outranks the page that answers it; names are ranked above instead.
+    const title = { ...given.config.fields.title, boost: HB.titleBoost }
+    return { ...given, config: { ...given.config, fields: { ...given.config.fields, title } }, docs }
+  }
 
   /** Load the pages the question needs, have Material's worker index and search them, re-rank. */
   // Marks (performance.mark) say where a question's time went; bench/first_search.py reads them.
@@ -356,15 +479,18 @@ load("search-data.js").then(() => {
     performance.mark("hb-lexicon")
     const rewritten = rewrite(query)
     const pages = await pagesFor()
+    performance.mark("hb-chosen")
     if (!pages.length) return { items: [] }
-    const docs = (await Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))).flat()
+    const loading = Promise.all(pages.map(n => part(`${SEARCH}pages/${n}.js`, String(n))))
+    await material  // (imported by now, unless the question came first: then while its pages download)
+    const docs = (await loading).flat()
     performance.mark("hb-pages")
     for (const doc of docs)
       if (!texts.has(doc.location)) texts.set(doc.location, plain(`${doc.title} ${doc.text}`))
     current.locations = docs.map(doc => doc.location)
     if (indexed !== pages.join()) {
       indexed = ""
-      await toMaterial({ type: SETUP, data: { ...setup, docs } })
+      await toMaterial({ type: SETUP, data: materialSetup(await settingsLoaded, docs) })
       indexed = pages.join()
     }
     performance.mark("hb-indexed")
@@ -375,42 +501,5 @@ load("search-data.js").then(() => {
     return { ...result, items }
   }
 
-  async function run() {
-    running = true
-    while (pending !== null) {
-      const query = pending
-      pending = null
-      let data
-      try {
-        data = await answer(query)
-      } catch (error) {
-        console.warn("检索出错：", error)
-        data = { items: [] }
-      }
-      if (pending === null) postToPage({ type: RESULT, data })
-    }
-    running = false
-  }
-
-  // Registered before Material's worker is loaded, so this listener sees each message first: the
-  // page's messages stop here; this worker's own (marked) go on to Material's.
-  addEventListener("message", event => {
-    const message = event.data
-    if (!message || message.handbook) return
-    event.stopImmediatePropagation()
-    if (message.type === SETUP) {
-      const config = message.data.config
-      // Material weighs a title word 1000 times a body word, so any page whose title shares one
-      // word with a question outranks the page that answers it; names are ranked above instead.
-      config.fields.title.boost = HB.titleBoost
-      setup = { config, options: message.data.options }
-      postToPage({ type: READY })
-    }
-    else if (message.type === QUERY) {
-      pending = message.data
-      if (!running) run()
-    }
-  })
-
-  return load(HB.worker)
-})
+  return { answer }
+}
