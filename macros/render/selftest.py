@@ -23,6 +23,9 @@ from types import MappingProxyType
 from ..resolve import model as m
 from .numbers import cjk_number
 
+# What sameness ignores: everything but letters and digits (spaces, punctuation, symbols).
+_NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")
+
 CHOICE, TRUE_FALSE = "choice", "truefalse"
 KIND_LABELS = MappingProxyType({CHOICE: "单选题", TRUE_FALSE: "判断题"})
 LETTERS = "ABCD"
@@ -162,8 +165,7 @@ def _rank(key: str, text: str) -> int:
 def normalised(text: str) -> str:
     """Text as compared for sameness: NFKC (full and half width alike), without spaces, punctuation
     or symbols, case-folded. Two options the same after this are the same option."""
-    text = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] not in "PSZC")
+    return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 def _pick(key: str, tiers: Iterable[Iterable[tuple[str, str]]], taken: set[str], count: int = 3) -> tuple[str, ...]:
@@ -371,22 +373,26 @@ def _defined(term: m.Term) -> bool:
     return not term.definition.startswith(OPEN)
 
 
-def _names(term: m.Term, text: str) -> bool:
-    """Whether text names the term (by any of its names)."""
-    return any(normalised(name) in normalised(text) for name in term.names)
-
-
 def _term_questions(course: m.Course, handbook: m.Handbook) -> Iterator[_Draft]:
+    # Each defined term's names and definition as compared, once: every term of the handbook is a
+    # candidate distractor for every term of the course.
+    same = {term.id: ([normalised(name) for name in term.names], normalised(term.definition))
+            for term in (*course.terms, *handbook.terms) if _defined(term)}
+
+    def defines_by_name(other: m.Term, term: m.Term) -> bool:
+        """Whether the definition of `other` names `term` (by any of its names)."""
+        return any(name in same[other.id][1] for name in same[term.id][0])
+
     for term in course.terms:
         # A definition naming the term asked about, or its own term, gives itself away.
-        if not _defined(term) or _names(term, term.definition):
+        if term.id not in same or defines_by_name(term, term):
             continue
         key = f"term/{term.id}"
-        tiers = [[(other.definition, normalised(other.definition)) for other in terms
-                  if other is not term and _defined(other) and not _names(term, other.definition)
-                  and not _names(other, other.definition)]
+        tiers = [[(other.definition, same[other.id][1]) for other in terms
+                  if other is not term and other.id in same and not defines_by_name(other, term)
+                  and not defines_by_name(other, other)]
                  for terms in (course.terms, handbook.terms)]
-        distractors = _pick(key, tiers, {normalised(term.definition)})
+        distractors = _pick(key, tiers, {same[term.id][1]})
         if len(distractors) >= 2:
             yield _Draft(key, CHOICE, f"下列哪一项是对{m.quoted(term.term)}的解释？", term.definition, distractors,
                          term, "", term.citations)  # the answer is the definition itself: nothing to add
