@@ -81,8 +81,8 @@ def load_edition(data_dir: Path, overlay: Path | None = None):
 
 def check(data_dir: Path, today: dt.date | None = None, overlay: Path | None = None) -> int:
     """Validate the data and print the quality report: the build's own loading, nothing more."""
-    from .render.selftest import thin_courses
     from .resolve.quality import quality_report
+    from .resolve.selftest import thin_courses
 
     handbook, local = load_edition(data_dir, overlay)
     if local is not None:

@@ -104,7 +104,7 @@ def test_a_course_pack_links_documents_into_the_handbook(handbook):
     """A course pack holds no 文件目录: its links to documents point into the handbook PDF beside it."""
     from macros.pdf import course_anchors, course_html
     from macros.render.pages import Build
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     course = next(c for c in handbook.courses if any(t.documents for t in c.terms))
     assert not {anchor(d) for d in handbook.documents} & course_anchors(course)

@@ -208,11 +208,11 @@ def test_an_entity_is_made_as_its_fields_say_and_stays_frozen(cls):
 
 
 # The stages in the order data flows through them; a module may import only from its own stage,
-# an earlier one, or the shared modules (errors, labels, logs, settings). site, pdf and export are
+# an earlier one, or the shared modules (errors, labels, logs, numbers, settings). site, pdf and export are
 # outputs of one stage and do not import each other.
 STAGES = {"load": 1, "validate": 2, "resolve": 3, "render": 4, "site": 5, "pdf": 5, "export": 5, "publish": 6,
           "cli": 7, "__main__": 7}
-SHARED = {"errors", "labels", "logs", "settings", "__init__"}
+SHARED = {"errors", "labels", "logs", "numbers", "settings", "__init__"}
 
 
 def _engine_imports() -> list[tuple[str, str]]:

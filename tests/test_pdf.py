@@ -70,7 +70,7 @@ def test_same_data_gives_identical_bytes(tmp_path, handbook):
     and time, the handbook included, is tested in test_offline.py.)"""
     from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))
@@ -183,7 +183,7 @@ def test_every_checklist_is_an_a4_form(built_site, handbook):
 
 
 def test_course_packs_and_answer_keys(built_site, handbook):
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     for course in handbook.courses:
         pack = built_site / "pdf" / "courses" / f"{course.id}.pdf"
@@ -210,7 +210,7 @@ def test_course_packs_and_answer_keys(built_site, handbook):
 
 
 def test_self_test_answers_come_from_the_data(handbook):
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     questions = self_test(handbook.course("new-cadres"), handbook)
     clue = handbook.procedure("clue-handling")
@@ -221,7 +221,7 @@ def test_self_test_answers_come_from_the_data(handbook):
 
 
 def test_self_test_nests_quotation_marks_as_chinese_does(handbook):
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     texts = [q.text for course in handbook.courses for q in self_test(course, handbook)]
     assert any("“‘室组’联动监督" in text for text in texts)
@@ -268,7 +268,7 @@ def test_site_links_checklist_and_course_pdfs(built_site, handbook):
 def test_course_pdf_is_reproducible(tmp_path, handbook):
     from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))
@@ -284,7 +284,7 @@ def test_remembering_page_references_writes_the_same_tagged_bytes(tmp_path, hand
     import macros.pdf
     from macros.pdf import course_html, write_pdf
     from macros.render.pages import Build
-    from macros.render.selftest import self_test
+    from macros.resolve.selftest import self_test
 
     course = handbook.course("stationed-groups")
     html = course_html(Build(handbook, handbook.info.date), course, self_test(course, handbook))

@@ -1,4 +1,4 @@
-"""The self-test generator (macros/render/selftest.py) and the question banks made from it
+"""The self-test generator (macros/resolve/selftest.py) and the question banks made from it
 (macros/export/): honest questions, at least ten a course, and files a learning platform imports,
 the same bytes from the same data."""
 
@@ -14,7 +14,7 @@ import pytest
 
 from macros.export.moodle import moodle_xml
 from macros.export.xlsx import COLUMNS, SHEET_NAME, question_rows, question_sheet
-from macros.render.selftest import (
+from macros.resolve.selftest import (
     CHOICE,
     INFERRED_OR_OPEN,
     MIN_QUESTIONS,

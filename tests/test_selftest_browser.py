@@ -12,7 +12,7 @@ import pytest
 
 from macros.export.moodle import moodle_xml
 from macros.export.xlsx import question_sheet
-from macros.render.selftest import bank_path, self_test
+from macros.resolve.selftest import bank_path, self_test
 
 from .conftest import open_page, under_shipped_policy
 from .test_search_browser import AXE

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from macros.render.selftest import self_test
+from macros.resolve.selftest import self_test
 
 from .conftest import poppler
 

@@ -1,14 +1,14 @@
 """Stage 4d: each course's self-test as question banks a learning platform imports, written into the
-site beside its pages (render/selftest.bank_path): Moodle XML and an .xlsx in the column layout of
-Chinese exam platforms. The questions are render/selftest.py's, the same as on the course page and
+site beside its pages (resolve/selftest.bank_path): Moodle XML and an .xlsx in the column layout of
+Chinese exam platforms. The questions are resolve/selftest.py's, the same as on the course page and
 in the course pack. Both files are byte-reproducible: the same data gives the same bytes."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from ..render.selftest import bank_path, self_test
 from ..resolve import model as m
+from ..resolve.selftest import bank_path, self_test
 from .moodle import moodle_xml
 from .xlsx import question_sheet
 

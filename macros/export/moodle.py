@@ -12,8 +12,8 @@ import html
 import xml.etree.ElementTree as ET
 import zlib
 
-from ..render.selftest import CHOICE, Question
 from ..resolve import model as m
+from ..resolve.selftest import CHOICE, Question
 from .text import xml_text
 
 

@@ -14,7 +14,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from ..render.selftest import CHOICE, LETTERS, Question
+from ..resolve.selftest import CHOICE, LETTERS, Question
 from .text import xml_text
 from .zipped import fixed_entry
 

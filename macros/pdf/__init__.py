@@ -17,8 +17,8 @@ from ..errors import BuildError
 from ..logs import LogCollector
 from ..render import PRINT_DIR, Output, PrintLinker, cjk_number
 from ..render.pages import Build
-from ..render.selftest import self_test
 from ..resolve import model as m
+from ..resolve.selftest import self_test
 from .cache import PdfCache
 
 # Chapter titles, the same in the handbook (numbered) and in course packs.

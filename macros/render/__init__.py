@@ -17,10 +17,10 @@ import jinja2
 import markupsafe
 
 from ..errors import BuildError
+from ..numbers import cjk_number
 from ..resolve import model as m
+from ..resolve.selftest import bank_path, self_test
 from .diagrams import swimlane_svg
-from .numbers import cjk_number
-from .selftest import bank_path, self_test
 
 TEMPLATES = Path(__file__).parent / "templates"
 # The print documents (handbook, course pack, answers, checklist form) and their stylesheets.

@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from ..numbers import cjk_number
 from ..resolve import model as m
-from .numbers import cjk_number
 
 LANE_WIDTH = 168
 HEADER_HEIGHT = 44

@@ -20,8 +20,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
-from ..resolve import model as m
-from .numbers import cjk_number
+from ..numbers import cjk_number
+from . import model as m
 
 # What sameness ignores: everything but letters and digits (spaces, punctuation, symbols).
 _NOT_LETTER_OR_DIGIT = re.compile(r"[\W_]+")

@@ -1,9 +1,9 @@
 """Chinese numerals for 第N步 and chapter numbers, shared by the templates, the diagrams and the
-self-tests (a module of its own, so that those import it without importing the whole renderer)."""
+self-tests (shared by the stages, so that check counts questions without importing the renderer)."""
 
 from __future__ import annotations
 
-from ..errors import BuildError
+from .errors import BuildError
 
 _DIGITS = "零一二三四五六七八九"
 
