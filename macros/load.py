@@ -5,7 +5,6 @@ Every problem found while reading is collected; nothing here raises on bad input
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
@@ -18,21 +17,39 @@ MAX_NODES = 200_000
 
 Location = tuple[int, int]
 NodePath = tuple[str | int, ...]
+# A node's start: PyYAML's mark (line and column counted from 0), or a location already worked out.
+Marks = dict[NodePath, "yaml.Mark | Location"]
 _STR = "tag:yaml.org,2002:str"
 
 
-@dataclass
 class LoadedFile:
     """One data file: its parsed value, and the line/column of every node in it."""
 
-    path: str  # as shown to editors, e.g. data/roles.yaml
-    data: object
-    # Where each node starts (PyYAML's marks, turned into line and column only when asked for:
-    # a valid file is never asked, and there are a hundred thousand nodes at ten times the data).
-    value_marks: dict[NodePath, yaml.Mark]
-    key_marks: dict[NodePath, yaml.Mark]
-    # For a file whose failed entries were left out: kind -> original index of each kept entry.
-    kept_indices: dict[str, list[int]] = field(default_factory=dict)
+    def __init__(self, path: str, data: object, value_marks: Marks | None = None, key_marks: Marks | None = None,
+                 kept_indices: dict[str, list[int]] | None = None, *, text: str = ""):
+        self.path = path  # as shown to editors, e.g. data/roles.yaml
+        self.data = data
+        # For a file whose failed entries were left out: kind -> original index of each kept entry.
+        self.kept_indices = kept_indices or {}
+        # Where each node starts: given (a piece an overlay made), or found by composing the text
+        # again the first time a position is asked for. A valid file is never asked; and holding
+        # every file's node graph (a hundred thousand nodes at ten times the data) makes each later
+        # garbage collection walk it, which costs more than reading the files.
+        self._marks = (value_marks, key_marks) if value_marks is not None else None
+        self._text = text
+
+    @property
+    def value_marks(self) -> Marks:
+        return self._positions()[0]
+
+    @property
+    def key_marks(self) -> Marks:
+        return self._positions()[1]
+
+    def _positions(self) -> tuple[Marks, Marks]:
+        if self._marks is None:
+            self._marks = _marks_of(_compose(self._text))
+        return self._marks
 
     def without_entries(self, kept_indices: dict[str, list[int]]) -> LoadedFile:
         """The same file, for its data with some list entries left out: paths into the shorter lists
@@ -53,6 +70,27 @@ class LoadedFile:
             if part in self.value_marks:
                 return _line_and_column(self.value_marks[part])
         return (1, 1)
+
+
+def _marks_of(document: yaml.Node | None) -> tuple[Marks, Marks]:
+    """(value marks, key marks) of every node path of a document the builder accepted, whose keys
+    are therefore all plain text and unique."""
+    value_marks: Marks = {}
+    key_marks: Marks = {}
+
+    def walk(node: yaml.Node, path: NodePath) -> None:
+        value_marks.setdefault(path, node.start_mark)
+        if isinstance(node, yaml.MappingNode):
+            for key_node, value_node in node.value:
+                key_marks[(*path, key_node.value)] = key_node.start_mark
+                walk(value_node, (*path, key_node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, child in enumerate(node.value):
+                walk(child, (*path, index))
+
+    if document is not None:
+        walk(document, ())
+    return value_marks, key_marks
 
 
 # Known PyYAML scanner/parser messages, said in the editors' language.
@@ -125,10 +163,10 @@ def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]
     if node is None:
         return None, [Problem(shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
     builder = _Builder(shown)
-    data = builder.build(node, ())
+    data = builder.build(node)
     if builder.problems:
         return None, builder.problems
-    return LoadedFile(shown, data, builder.value_marks, builder.key_marks), []
+    return LoadedFile(shown, data, text=text), []
 
 
 def _compose(text: str) -> yaml.Node | None:
@@ -182,18 +220,16 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
 
 
 class _Builder:
-    """Turns a composed YAML node graph into plain Python values, recording marks."""
+    """Turns a composed YAML node graph into plain Python values, collecting what it refuses."""
 
     def __init__(self, shown: str):
         self.shown = shown
         self.problems: list[Problem] = []
-        self.value_marks: dict[NodePath, yaml.Mark] = {}
-        self.key_marks: dict[NodePath, yaml.Mark] = {}
         self.nodes = 0
         self.constructor = yaml.SafeLoader("")
         self.too_big = False
 
-    def build(self, node: yaml.Node, path: NodePath) -> object:
+    def build(self, node: yaml.Node) -> object:
         self.nodes += 1
         if self.nodes > MAX_NODES:
             if not self.too_big:
@@ -204,7 +240,6 @@ class _Builder:
                     "不要用别名复制大段内容；直接写出需要的数据。",
                 )
             return None
-        self.value_marks.setdefault(path, node.start_mark)
         if node.tag == _STR:
             # most nodes: what the constructor would return, without its bookkeeping (an explicit
             # !!str lands here too, and means what quoting means)
@@ -214,9 +249,9 @@ class _Builder:
                           "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
             return None
         if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path)
+            return self._mapping(node)
         if isinstance(node, yaml.SequenceNode):
-            return [self.build(child, (*path, i)) for i, child in enumerate(node.value) if not self.too_big]
+            return [self.build(child) for child in node.value if not self.too_big]
         try:
             return self.constructor.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
@@ -232,7 +267,7 @@ class _Builder:
         plain = node.style in (None, "")  # libyaml marks a plain scalar with "", PyYAML with None
         return self.constructor.resolve(yaml.ScalarNode, node.value, (plain, False))
 
-    def _mapping(self, node: yaml.MappingNode, path: NodePath) -> dict:
+    def _mapping(self, node: yaml.MappingNode) -> dict:
         result: dict = {}
         first_seen: dict[object, int] = {}
         for key_node, value_node in node.value:
@@ -241,7 +276,7 @@ class _Builder:
             if key_node.tag == "tag:yaml.org,2002:merge":
                 self._problem(key_node, "不支持 YAML 合并键“<<”。", "直接写出需要的键。")
                 continue
-            key = self.build(key_node, (*path, "<key>"))
+            key = self.build(key_node)
             if not isinstance(key, str):
                 self._problem(key_node, f"键必须是文本，这里是 {key!r}。", "给键加上引号，或改用英文标识。")
                 continue
@@ -253,9 +288,7 @@ class _Builder:
                 )
                 continue
             first_seen[key] = key_node.start_mark.line + 1
-            self.key_marks[(*path, key)] = key_node.start_mark
-            result[key] = self.build(value_node, (*path, key))
-        self.value_marks.pop((*path, "<key>"), None)
+            result[key] = self.build(value_node)
         return result
 
     def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
@@ -271,5 +304,5 @@ def _location(node: yaml.Node) -> Location:
     return _line_and_column(node.start_mark)
 
 
-def _line_and_column(mark: yaml.Mark) -> Location:
-    return (mark.line + 1, mark.column + 1)
+def _line_and_column(mark: yaml.Mark | Location) -> Location:
+    return mark if isinstance(mark, tuple) else (mark.line + 1, mark.column + 1)
