@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -128,10 +128,13 @@ class _Draft:
     citations: tuple[m.Citation, ...]
 
 
-def self_test(course: m.Course, handbook: m.Handbook) -> list[Question]:
+def self_test(course: m.Course, handbook: m.Handbook, same: Sameness | None = None) -> list[Question]:
     """The course's questions, in the order of its content: each procedure's steps, then its topics,
-    then its terms. Other entries of the handbook may supply distractors where the course's own are too few."""
-    drafts = [*_step_questions(course, handbook), *_topic_questions(course, handbook), *_term_questions(course, handbook)]
+    then its terms. Other entries of the handbook may supply distractors where the course's own are too few.
+    `same` carries the texts already compared from one course to the next."""
+    same = Sameness() if same is None else same
+    drafts = [*_step_questions(course, handbook, same), *_topic_questions(course, handbook, same),
+              *_term_questions(course, handbook, same)]
     drafts = [draft for draft in drafts if not INFERRED_OR_OPEN.search(draft.text + draft.answer)]
     return [_finished(number, draft) for number, draft in enumerate(drafts, start=1)]
 
@@ -140,8 +143,9 @@ def thin_courses(handbook: m.Handbook) -> list[str]:
     """A line for each course whose content gives fewer than MIN_QUESTIONS questions (make check's
     data quality hints): the remedy is more content with stated answers, never hand-made questions."""
     lines = []
+    same = Sameness()
     for course in handbook.courses:
-        count = len(self_test(course, handbook))
+        count = len(self_test(course, handbook, same))
         if count < MIN_QUESTIONS:
             lines.append(f"课程“{course.name}”（{course.id}）只能生成 {count} 道自测题，少于 {MIN_QUESTIONS} 道："
                          "可多选写明了承办角色或时限的程序、来源列全了成员的要点、有释义的术语")
@@ -168,16 +172,28 @@ def normalised(text: str) -> str:
     return _NOT_LETTER_OR_DIGIT.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
-def _pick(key: str, tiers: Iterable[Iterable[tuple[str, str]]], taken: set[str], count: int = 3) -> tuple[str, ...]:
+class Sameness(dict):
+    """Texts as compared for sameness (`normalised`), each worked out once: every question compares
+    its candidates with the same roles, lists and definitions of the handbook."""
+
+    def __missing__(self, text: str) -> str:
+        self[text] = key = normalised(text)
+        return key
+
+
+def _pick(key: str, tiers: Iterable[Iterable[tuple[str, str]]], taken: set[str], count: int = 3,
+          usable: Callable[[str], bool] = bool) -> tuple[str, ...]:
     """Up to `count` options from (text, sameness key) candidates, the first tier first, each tier in
-    the question's fixed order; none the same as another or as anything in `taken` (the answer)."""
+    the question's fixed order; none the same as another or as anything in `taken` (the answer), and
+    each `usable` (asked only of the candidates reached: a test against the answer costs more than
+    putting every candidate in order)."""
     picked: list[str] = []
     taken = set(taken)
     for tier in tiers:
         for text, same in sorted(tier, key=lambda candidate: _rank(key, candidate[0])):
             if len(picked) == count:
                 return tuple(picked)
-            if same not in taken and not INFERRED_OR_OPEN.search(text):
+            if same not in taken and not INFERRED_OR_OPEN.search(text) and usable(text):
                 taken.add(same)
                 picked.append(text)
     return tuple(picked)
@@ -211,30 +227,30 @@ def _related(roles: Iterable[m.Role]) -> set[str]:
     return related
 
 
-def _role_tiers(step: m.Step, course: m.Course) -> list[list[tuple[str, str]]]:
+def _role_tiers(step: m.Step, course: m.Course, same: Sameness) -> list[list[tuple[str, str]]]:
     """Other roles of the step's procedure, then the course's roles and those of its procedures."""
     related = _related((*step.roles, *step.approved_by))
-    names = {normalised(name) for role in (*step.roles, *step.approved_by) for name in role.names}
+    names = {same[name] for role in (*step.roles, *step.approved_by) for name in role.names}
 
     def usable(roles: Iterable[m.Role]) -> list[tuple[str, str]]:
-        return [(role.name, normalised(role.name)) for role in roles
-                if role.id not in related and not names & {normalised(n) for n in role.names}]
+        return [(role.name, same[role.name]) for role in roles
+                if role.id not in related and not names & {same[n] for n in role.names}]
 
     others = [*course.roles, *(role for procedure in course.procedures for role in procedure.roles)]
     return [usable(step.procedure.roles), usable(others)]
 
 
-def _step_questions(course: m.Course, handbook: m.Handbook) -> Iterator[_Draft]:
+def _step_questions(course: m.Course, handbook: m.Handbook, same: Sameness) -> Iterator[_Draft]:
     limits = _all_time_limits(course, handbook)
     for procedure in course.procedures:
         asked_actors = _steps_to_ask_who(procedure)
         for step in procedure.steps:
             if step in asked_actors:
-                yield from _actor_question(step, course)
+                yield from _actor_question(step, course, same)
             if step.approved_by:
-                yield from _approval_question(step, course)
+                yield from _approval_question(step, course, same)
             if step.time_limit and OPEN not in step.time_limit.text:
-                yield from _time_limit_question(step, limits)
+                yield from _time_limit_question(step, limits, same)
 
 
 def _steps_to_ask_who(procedure: m.Procedure) -> list[m.Step]:
@@ -246,11 +262,11 @@ def _steps_to_ask_who(procedure: m.Procedure) -> list[m.Step]:
     return named
 
 
-def _actor_question(step: m.Step, course: m.Course) -> Iterator[_Draft]:
+def _actor_question(step: m.Step, course: m.Course, same: Sameness) -> Iterator[_Draft]:
     key = f"{step.procedure.id}/{step.id}/who"
     label = step_label(step)
     lead = step.lead.name
-    distractors = _pick(key, _role_tiers(step, course), {normalised(r.name) for r in step.roles})
+    distractors = _pick(key, _role_tiers(step, course, same), {same[r.name] for r in step.roles})
     fact = f"承办：{step.who}"
     several = len(step.roles) > 1
     if len(distractors) >= 2:
@@ -263,12 +279,12 @@ def _actor_question(step: m.Step, course: m.Course) -> Iterator[_Draft]:
         yield _Draft(key, TRUE_FALSE, text, "", () if true else distractors[:1], step, fact, step.citations)
 
 
-def _approval_question(step: m.Step, course: m.Course) -> Iterator[_Draft]:
+def _approval_question(step: m.Step, course: m.Course, same: Sameness) -> Iterator[_Draft]:
     """A true/false question: the step is approved by a role the data names, or by another role of
     the procedure that plays no part in it (the step's actors are left out: they may well review it)."""
     key = f"{step.procedure.id}/{step.id}/approval"
-    taken = {normalised(r.name) for r in (*step.roles, *step.approved_by)}
-    others = _pick(key, _role_tiers(step, course)[:1], taken, count=1)
+    taken = {same[r.name] for r in (*step.roles, *step.approved_by)}
+    others = _pick(key, _role_tiers(step, course, same)[:1], taken, count=1)
     true = _truth(key) or not others
     approver = sorted(step.approved_by, key=lambda role: _rank(key, role.name))[0].name
     role = approver if true else others[0]
@@ -277,11 +293,11 @@ def _approval_question(step: m.Step, course: m.Course) -> Iterator[_Draft]:
                  step.citations)
 
 
-def _limit_key(limit: m.TimeLimit) -> str:
+def _limit_key(limit: m.TimeLimit, same: Sameness) -> str:
     """Two limits are the same when their numbers are ('每月' and '每月一次': every 1 个月), else by text."""
     if limit.computable:
         return f"{limit.kind}:{limit.amount}:{limit.unit}"
-    return normalised(limit.limit)
+    return same[limit.limit]
 
 
 def _all_time_limits(course: m.Course, handbook: m.Handbook) -> list[m.TimeLimit]:
@@ -297,7 +313,7 @@ def _all_time_limits(course: m.Course, handbook: m.Handbook) -> list[m.TimeLimit
     return [limit for limit in found if OPEN not in limit.limit]
 
 
-def _time_limit_question(step: m.Step, limits: list[m.TimeLimit]) -> Iterator[_Draft]:
+def _time_limit_question(step: m.Step, limits: list[m.TimeLimit], same: Sameness) -> Iterator[_Draft]:
     """Distractors: other limits of the same kind (within a time, or every so often) first, those
     with numbers before those in words, then limits of the other kind."""
     limit = step.time_limit
@@ -305,11 +321,11 @@ def _time_limit_question(step: m.Step, limits: list[m.TimeLimit]) -> Iterator[_D
     periodic = limit.kind != "within"
 
     def tier(same_kind: bool, numbered: bool) -> list[tuple[str, str]]:
-        return [(other.limit, _limit_key(other)) for other in limits
+        return [(other.limit, _limit_key(other, same)) for other in limits
                 if (other.kind != "within") == (periodic == same_kind) and other.computable == numbered]
 
     tiers = [tier(True, True), tier(True, False), tier(False, True), tier(False, False)]
-    distractors = _pick(key, tiers, {_limit_key(limit), normalised(limit.limit)})
+    distractors = _pick(key, tiers, {_limit_key(limit, same), same[limit.limit]})
     if len(distractors) < 2:
         return
     start = f"自{limit.counts_from}起算，" if limit.counts_from else ""
@@ -326,27 +342,31 @@ def _listed(topic: m.Topic) -> bool:
             and (topic.stated_count is not None or topic.category in LIST_CATEGORIES))
 
 
-def _alike(text: str, members: set[str]) -> bool:
+def _alike(text: str, members: set[str], same: Sameness) -> bool:
     """Whether a candidate is, or holds, or is held in a member of the list (通报 and 通报批评)."""
-    same = normalised(text)
-    return any(same in member or member in same for member in members)
+    key = same[text]
+    return any(key in member or member in key for member in members)
 
 
-def _topic_questions(course: m.Course, handbook: m.Handbook) -> Iterator[_Draft]:
+def _topic_questions(course: m.Course, handbook: m.Handbook, same: Sameness) -> Iterator[_Draft]:
     lists = [topic for topic in (*course.topics, *handbook.topics) if _listed(topic)]
     for topic in course.topics:
         if _listed(topic):
-            yield from _member_questions(topic, course, lists)
+            yield from _member_questions(topic, course, lists, same)
 
 
-def _member_questions(topic: m.Topic, course: m.Course, lists: list[m.Topic]) -> Iterator[_Draft]:
+def _member_questions(topic: m.Topic, course: m.Course, lists: list[m.Topic], same: Sameness) -> Iterator[_Draft]:
     """Which option is a member of the list (choice), and whether one is (true/false)."""
-    members = {normalised(item.name) for item in topic.items}
+    members = {same[item.name] for item in topic.items}
+    in_course_ids = {other.id for other in course.topics}
 
     def tier(same_category: bool, in_course: bool) -> list[tuple[str, str]]:
-        return [(item.name, normalised(item.name)) for other in lists if other is not topic
-                and (other.category == topic.category) == same_category and (other in course.topics) == in_course
-                for item in other.items if not _alike(item.name, members)]
+        return [(item.name, same[item.name]) for other in lists if other is not topic
+                and (other.category == topic.category) == same_category and (other.id in in_course_ids) == in_course
+                for item in other.items]
+
+    def unlike(text: str) -> bool:
+        return not _alike(text, members, same)
 
     key = f"topic/{topic.id}"
     # Lists of the same category first (the course's own before the rest), then any other list.
@@ -354,12 +374,12 @@ def _member_questions(topic: m.Topic, course: m.Course, lists: list[m.Topic]) ->
     items = sorted((item.name for item in topic.items), key=lambda name: _rank(key, name))
     name = m.quoted(topic.name)
     fact = f"来源列出的{name}：{'；'.join(item.name for item in topic.items)}"
-    distractors = _pick(key, tiers, members)
+    distractors = _pick(key, tiers, members, usable=unlike)
     if len(distractors) >= 2:
         yield _Draft(key, CHOICE, f"下列哪一项是来源列出的{name}之一？", items[0], distractors, topic, fact,
                      topic.citations)
     key = f"topic/{topic.id}/member"
-    false = _pick(key, tiers, members, count=1)
+    false = _pick(key, tiers, members, count=1, usable=unlike)
     true = _truth(key) or not false
     member = items[1 % len(items)] if true else false[0]
     yield _Draft(key, TRUE_FALSE, f"来源列出的{name}包括{m.quoted(member)}。", "", () if true else false, topic,
@@ -373,26 +393,21 @@ def _defined(term: m.Term) -> bool:
     return not term.definition.startswith(OPEN)
 
 
-def _term_questions(course: m.Course, handbook: m.Handbook) -> Iterator[_Draft]:
-    # Each defined term's names and definition as compared, once: every term of the handbook is a
-    # candidate distractor for every term of the course.
-    same = {term.id: ([normalised(name) for name in term.names], normalised(term.definition))
-            for term in (*course.terms, *handbook.terms) if _defined(term)}
+def _term_questions(course: m.Course, handbook: m.Handbook, same: Sameness) -> Iterator[_Draft]:
+    def names(definition: str, term: m.Term) -> bool:
+        """Whether a definition names `term` (by any of its names)."""
+        return any(same[name] in same[definition] for name in term.names)
 
-    def defines_by_name(other: m.Term, term: m.Term) -> bool:
-        """Whether the definition of `other` names `term` (by any of its names)."""
-        return any(name in same[other.id][1] for name in same[term.id][0])
-
+    # A definition naming its own term gives itself away, as an option or as the question.
+    plain = [[other for other in terms if _defined(other) and not names(other.definition, other)]
+             for terms in (course.terms, handbook.terms)]
     for term in course.terms:
-        # A definition naming the term asked about, or its own term, gives itself away.
-        if term.id not in same or defines_by_name(term, term):
+        if not _defined(term) or names(term.definition, term):
             continue
         key = f"term/{term.id}"
-        tiers = [[(other.definition, same[other.id][1]) for other in terms
-                  if other is not term and other.id in same and not defines_by_name(other, term)
-                  and not defines_by_name(other, other)]
-                 for terms in (course.terms, handbook.terms)]
-        distractors = _pick(key, tiers, {same[term.id][1]})
+        tiers = [[(other.definition, same[other.definition]) for other in terms if other is not term] for terms in plain]
+        distractors = _pick(key, tiers, {same[term.definition]},
+                            usable=lambda definition, term=term: not names(definition, term))
         if len(distractors) >= 2:
             yield _Draft(key, CHOICE, f"下列哪一项是对{m.quoted(term.term)}的解释？", term.definition, distractors,
                          term, "", term.citations)  # the answer is the definition itself: nothing to add
