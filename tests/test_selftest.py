@@ -228,18 +228,23 @@ def sheet_rows(data: bytes) -> list[list[str]]:
 
 
 def test_xlsx_reads_back_as_the_template_s_columns(handbook, tests):
+    """The header of 考试宝's import template, word for word; one question a row, the answer as a letter."""
+    header = ["题干（必填）", "题型 （必填）", "选项 A", "选项 B", "选项 C", "选项 D", "选项E\n(勿删)", "选项F\n(勿删)",
+              "选项G\n(勿删)", "选项H\n(勿删)", "正确答案\n（必填）", "解析\n（勿删）", "章节\n（勿删）", "难度"]
     for course in handbook.courses:
         questions = tests[course.id]
         rows = sheet_rows(question_sheet(questions, handbook.info.date))
-        assert rows[0] == list(COLUMNS) == ["题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析"]
+        assert rows[0] == list(COLUMNS) == header
         assert rows[1:] == [list(row) for row in question_rows(questions)[1:]]
         for row, q in zip(rows[1:], questions, strict=True):
-            assert row[1] == q.text
+            assert row[0] == q.text
+            answer = "ABCD"[q.correct]
+            assert row[10] == answer and row[2 + q.correct] == q.answer and row[6:10] == [""] * 4
             if q.kind == CHOICE:
-                assert row[0] == "单选题" and row[6] == "ABCD"[q.correct] and row[2 + q.correct] == q.answer
+                assert row[1] == "单选题" and all(row[2:6])
             else:
-                assert row[0] == "判断题" and row[2:6] == [""] * 4 and row[6] in TRUE_FALSE_OPTIONS
-            assert row[7] == q.explanation
+                assert row[1] == "判断题" and row[2:6] == [*TRUE_FALSE_OPTIONS, "", ""] and answer in "AB"
+            assert row[11] == q.explanation and row[12] == q.about_label and row[13] == ""
 
 
 def test_xlsx_is_the_same_bytes_from_the_same_data(handbook, tests):
@@ -267,7 +272,7 @@ def test_text_from_the_data_stays_text_in_the_banks(handbook, tests):
     assert element.findtext("questiontext/text") == "<p>&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;{{ 7*7 }}</p>"
     assert element.findall("answer")[0].findtext("text") == "&lt;/text&gt;&lt;script&gt;alert(1)&lt;/script&gt;&amp;amp;{{ 7*7 }}"
     rows = sheet_rows(question_sheet([question], handbook.info.date))
-    assert rows[1][1] == HOSTILE and rows[1][2] == HOSTILE
+    assert rows[1][0] == HOSTILE and rows[1][2] == HOSTILE
 
 
 def test_the_course_page_draws_the_same_questions(handbook, tests):

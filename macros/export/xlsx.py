@@ -1,7 +1,9 @@
-"""A course's self-test as an .xlsx sheet in the column layout Chinese exam and training platforms
-import (README: 培训老师): 题型、题干、选项A—D、答案、解析, one question a row, the header in the first
-row. 题型 is 单选题 or 判断题; 答案 is the option's letter, or 正确/错误 (a true/false question leaves
-the option columns empty); 解析 is the explanation with the basis and, for a proposal, its standing.
+"""A course's self-test as an .xlsx sheet in the layout of 考试宝's batch-import template
+(kaoshibaoExcel20221101.xlsx; README: 培训老师): one question a row under the template's header row,
+题干 and 题型 first, eight option columns (E to H left empty), the answer's letter, the explanation
+(解析, with the basis and, for a proposal, its standing), the chapter (the entry the question is about)
+and an empty difficulty. A true/false question fills options A and B with 正确 and 错误, as the
+template's own examples fill them with 对 and 错, and answers with a letter like any other.
 
 Written without a spreadsheet library: an .xlsx is a zip of a few small XML parts (Office Open XML,
 ECMA-376), here the fewest Excel, WPS and the platforms' readers open: workbook, one sheet, shared
@@ -14,13 +16,18 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from ..resolve.selftest import CHOICE, LETTERS, Question
+from ..resolve.selftest import LETTERS, Question
 from .text import xml_text
 from .zipped import fixed_entry
 
-COLUMNS = ("题型", "题干", "选项A", "选项B", "选项C", "选项D", "答案", "解析")
+# The template's header, as it writes it (line breaks and the space in 选项 A included): platforms
+# match columns by these texts.
+COLUMNS = ("题干（必填）", "题型 （必填）", "选项 A", "选项 B", "选项 C", "选项 D",
+           "选项E\n(勿删)", "选项F\n(勿删)", "选项G\n(勿删)", "选项H\n(勿删)",
+           "正确答案\n（必填）", "解析\n（勿删）", "章节\n（勿删）", "难度")
+OPTION_COLUMNS = 8
 # Column widths in characters, so that a trainer opening the file can read it.
-WIDTHS = (8, 50, 24, 24, 24, 24, 8, 70)
+WIDTHS = (50, 10, 24, 24, 24, 24, 8, 8, 8, 8, 10, 70, 24, 6)
 SHEET_NAME = "题目"
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -34,9 +41,8 @@ def question_rows(questions: list[Question]) -> list[tuple[str, ...]]:
     """The header and one row per question, as the sheet holds them."""
     rows = [COLUMNS]
     for q in questions:
-        options = q.options if q.kind == CHOICE else ()
-        padded = tuple(options) + ("",) * (len(LETTERS) - len(options))
-        rows.append((q.kind_label, q.text, *padded, q.letter, q.explanation))
+        padded = tuple(q.options) + ("",) * (OPTION_COLUMNS - len(q.options))
+        rows.append((q.text, q.kind_label, *padded, LETTERS[q.correct], q.explanation, q.about_label, ""))
     return rows
 
 
@@ -123,7 +129,7 @@ def _workbook() -> bytes:
 
 
 def _styles() -> bytes:
-    """Style 0 Excel's normal, 1 the bold header, 2 text wrapped and set at the top of its cell."""
+    """Style 0 Excel's normal, 1 the bold header, 2 text; both wrapped and set at the top of their cells."""
     styles = ET.Element("styleSheet", {"xmlns": MAIN})
     fonts = ET.SubElement(styles, "fonts", count="2")
     for bold in (False, True):
@@ -143,7 +149,7 @@ def _styles() -> bytes:
     cell_xfs = ET.SubElement(styles, "cellXfs", count="3")
     ET.SubElement(cell_xfs, "xf", {**base, "xfId": "0"})
     header = ET.SubElement(cell_xfs, "xf", {**base, "fontId": "1", "xfId": "0", "applyFont": "1", "applyAlignment": "1"})
-    ET.SubElement(header, "alignment", vertical="top")
+    ET.SubElement(header, "alignment", vertical="top", wrapText="1")
     body = ET.SubElement(cell_xfs, "xf", {**base, "xfId": "0", "applyAlignment": "1"})
     ET.SubElement(body, "alignment", vertical="top", wrapText="1")
     ET.SubElement(ET.SubElement(styles, "cellStyles", count="1"), "cellStyle", name="Normal", xfId="0", builtinId="0")
