@@ -100,4 +100,4 @@ def test_course_packs_and_answers_show_the_standing(built_site, handbook):
 def test_the_new_cadres_course_does_not_teach_a_proposal_as_a_rule(handbook):
     course = handbook.course("new-cadres")
     question = next(q for q in course.questions if "十个工作日" in q)
-    assert "2015 年" in question and "建议" in question and "没有作为规定施行" in question
+    assert "2015 年" in question and "建议" in question and "没有说它是否已作为规定施行" in question
