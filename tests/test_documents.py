@@ -93,9 +93,14 @@ def test_the_handbook_pdf_has_a_chapter_of_documents(built_site, handbook):
     pdf = built_site / "pdf" / "handbook.pdf"
     text = squash(poppler("pdftotext", pdf))
     chapter = text[text.index("第七章文件目录", text.index("第七章文件目录") + 1):]  # past the contents
+
+    def without_furniture(text: str) -> str:
+        """A paragraph that runs onto the next page holds the running header and the page number."""
+        return re.sub(r"第\d+页|第七章|文件目录|纪检监察干部工作手册", "", text)
+
     for document in handbook.documents:
         assert squash(f"《{document.title}》") in chapter, document.id
-        assert squash(document.governs) in chapter, document.id
+        assert without_furniture(squash(document.governs)) in without_furniture(chapter), document.id
     outline = re.findall(r"<item[^>]*>([^<]+)</item>", poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q"))
     assert "第七章　文件目录" in outline
 
