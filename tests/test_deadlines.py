@@ -178,7 +178,7 @@ def test_the_calculator_in_chromium_around_the_year_end(browser, served_site, bu
     assert page.errors == []
 
 
-STANDING = "依据：s000，云南省 2015 年的调研报告：调研报告提出的建议，不是已施行的规定"
+STANDING = "依据：s000，云南省约 2015 年的调研报告：调研报告提出的建议，不是已施行的规定"
 
 
 def test_every_computed_date_shows_what_it_rests_on(built_site, handbook):

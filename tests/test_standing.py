@@ -11,7 +11,7 @@ from macros.resolve.selftest import self_test
 from .conftest import poppler
 
 # What a reader must not miss: s000 is one province's proposal of 2015, not a rule in force.
-PROPOSAL = "依据：s000，云南省 2015 年的调研报告：调研报告提出的建议，不是已施行的规定"
+PROPOSAL = "依据：s000，云南省约 2015 年的调研报告：调研报告提出的建议，不是已施行的规定"
 
 
 def squash(text: str) -> str:

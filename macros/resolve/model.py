@@ -99,9 +99,11 @@ class Source(_Entity):
     @property
     def standing_brief(self) -> str:
         """Where, when and what kind of text in one line, for wherever a reader acts on an item:
-        s000，云南省 2015 年调研报告：调研报告提出的建议，不是已施行的规定."""
+        s000，云南省约 2015 年的调研报告：调研报告提出的建议，不是已施行的规定. A year the source's
+        date gives as approximate (约, inferred from the text) stays approximate."""
         place = self.place or ""
-        year = f" {self.year} 年" if self.year else ""
+        approximate = self.date.lstrip().startswith("约")
+        year = (f"约 {self.year} 年" if approximate else f" {self.year} 年") if self.year else ""
         standing = f"：{self.standing_label}" if self.standing else ""
         return f"{self.id}，{place}{year}{'的' if place or year else ''}{self.kind}{standing}"
 
