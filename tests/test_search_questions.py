@@ -92,7 +92,7 @@ def test_newcomers_questions_find_their_answer_in_the_first_three_results(search
             firsts = " | ".join(result["title"] for result in results)
             misses.append(f"{question['q']} → 应含“{question['expect']}”（{question['where']}），前三条：{firsts}")
     hits = len(QUESTIONS) - len(misses)
-    print(f"\n{hits}/{len(QUESTIONS)} 个问题的答案在前三条结果中")
+    print(f"\n{hits}/{len(QUESTIONS)} 个问题的答案在前三条结果中", *misses, sep="\n")  # pytest -s shows them
     assert hits >= REQUIRED_SHARE * len(QUESTIONS), f"{hits}/{len(QUESTIONS)}：\n" + "\n".join(misses)
     assert search_page.errors == []
 
