@@ -57,7 +57,14 @@ class LoadedFile:
         as a piece of a file an overlay cut up does)."""
         composed = {kind: [self.kept_indices[kind][i] for i in kept] if kind in self.kept_indices else kept
                     for kind, kept in kept_indices.items()}
-        return LoadedFile(self.path, self.data, self.value_marks, self.key_marks, {**self.kept_indices, **composed})
+        return self.piece(self.data, {**self.kept_indices, **composed})
+
+    def piece(self, data: object, kept_indices: dict[str, list[int]]) -> LoadedFile:
+        """Part of this file (per kind, the original index of each entry it keeps), positioned as in
+        this file; the positions are still found only when a problem asks for them."""
+        part = LoadedFile(self.path, data, kept_indices=kept_indices, text=self._text)
+        part._marks = self._marks
+        return part
 
     def where(self, loc: NodePath, *, key: bool = False) -> Location:
         """The best location for a node path: the key itself, the value, or the nearest parent."""

@@ -16,7 +16,7 @@ import io
 import xml.etree.ElementTree as ET
 import zipfile
 
-from ..resolve.selftest import LETTERS, Question
+from ..resolve.selftest import Question
 from .text import xml_text
 from .zipped import fixed_entry
 
@@ -42,7 +42,7 @@ def question_rows(questions: list[Question]) -> list[tuple[str, ...]]:
     rows = [COLUMNS]
     for q in questions:
         padded = tuple(q.options) + ("",) * (OPTION_COLUMNS - len(q.options))
-        rows.append((q.text, q.kind_label, *padded, LETTERS[q.correct], q.explanation, q.about_label, ""))
+        rows.append((q.text, q.kind_label, *padded, q.letter, q.explanation, q.about_label, ""))
     return rows
 
 

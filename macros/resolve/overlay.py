@@ -232,7 +232,7 @@ def _read_overlay(files: list[LoadedFile], base_entries: dict, overlay_dir: Path
             else:
                 kept[key] = value  # unknown keys and calendars: checked as in any data file
         if kept:
-            overlay.pieces.append(LoadedFile(loaded.path, kept, loaded.value_marks, loaded.key_marks, kept_indices))
+            overlay.pieces.append(loaded.piece(kept, kept_indices))
     if overlay.manifest_file is None and overlay.manifest is None:
         shown = (overlay_dir / MANIFEST_FILE).relative_to(display).as_posix()
         overlay.problem((shown, 1, 1), "缺少本地版说明。",
@@ -436,8 +436,7 @@ def _cut_around(loaded: LoadedFile, merged: dict[tuple[str, str, int], LoadedFil
     for kind, index in changed:
         run = list(range(cursor.get(kind, 0), index))
         if run:
-            pieces.append(LoadedFile(loaded.path, {kind: [data[kind][i] for i in run]}, loaded.value_marks,
-                                     loaded.key_marks, {kind: run}))
+            pieces.append(loaded.piece({kind: [data[kind][i] for i in run]}, {kind: run}))
         pieces.append(merged[(loaded.path, kind, index)])
         cursor[kind] = index + 1
     rest: dict[str, Any] = {}
@@ -450,7 +449,7 @@ def _cut_around(loaded: LoadedFile, merged: dict[tuple[str, str, int], LoadedFil
             value = [value[i] for i in kept[key]]
         rest[key] = value
     if rest:
-        pieces.append(LoadedFile(loaded.path, rest, loaded.value_marks, loaded.key_marks, kept))
+        pieces.append(loaded.piece(rest, kept))
     return pieces
 
 

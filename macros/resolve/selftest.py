@@ -66,8 +66,9 @@ class Question:
 
     @property
     def letter(self) -> str:
-        """The answer as a platform's answer column writes it: a letter, or 正确/错误."""
-        return LETTERS[self.correct] if self.kind == CHOICE else self.answer
+        """The answer's letter (A for 正确 in a true/false question), as the answer keys and the
+        question banks write it."""
+        return LETTERS[self.correct]
 
     @property
     def lettered(self) -> tuple[tuple[str, str], ...]:
