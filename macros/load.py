@@ -164,24 +164,30 @@ def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]
     if problem:
         return None, [problem]
     try:
-        node = _compose(text)
+        data, problems = _read(text, shown)
     except yaml.MarkedYAMLError as exc:
         return None, [_yaml_problem(exc, shown)]
-    if node is None:
-        return None, [Problem(shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
-    builder = _Builder(shown)
-    data = builder.build(node)
-    if builder.problems:
-        return None, builder.problems
+    if problems:
+        return None, problems
     return LoadedFile(shown, data, text=text), []
 
 
-def _compose(text: str) -> yaml.Node | None:
-    """The node graph of a document, by libyaml when present.
+def _read(text: str, shown: str) -> tuple[object, list[Problem]]:
+    """A document's value and what the reader refused in it, by libyaml when present.
 
-    A document libyaml refuses is composed again by the pure-Python parser, whose messages the
+    A document libyaml refuses is read again by the pure-Python parser, whose messages the
     editor-facing translations in _YAML_MESSAGES were written for.
     """
+    if hasattr(yaml, "CSafeLoader"):
+        try:
+            return _Reader(yaml.CSafeLoader, text, shown).document()
+        except yaml.YAMLError:
+            pass
+    return _Reader(yaml.SafeLoader, text, shown).document()
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """The node graph of a document (for positions, asked for only when there is a problem)."""
     if hasattr(yaml, "CSafeLoader"):
         try:
             return yaml.compose(text, Loader=yaml.CSafeLoader)
@@ -226,81 +232,193 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
     return Problem(shown, line, column, f"YAML 语法错误（{detail}）。", "对照相邻几行检查缩进与标点。")
 
 
-class _Builder:
-    """Turns a composed YAML node graph into plain Python values, collecting what it refuses."""
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_MERGE = "tag:yaml.org,2002:merge"
 
-    def __init__(self, shown: str):
+
+class _TooBig(Exception):
+    """The document expands past MAX_NODES."""
+
+
+class _Reader:
+    """Builds plain Python values straight from the parser's events, collecting what it refuses.
+
+    Events rather than PyYAML's node graph: a graph of a hundred thousand nodes made the garbage
+    collector walk it again and again while it grew, which cost more than parsing. Nodes are
+    counted as an alias expands them, so an alias bomb is refused (and located where expanding
+    it would cross the limit) before any later stage walks its shared values.
+    """
+
+    def __init__(self, loader: type[yaml.SafeLoader], text: str, shown: str):
+        self.text = text
+        self.loader = loader(text)
         self.shown = shown
         self.problems: list[Problem] = []
         self.nodes = 0
-        self.constructor = yaml.SafeLoader("")
-        self.too_big = False
+        # anchor -> (value, expanded node count or None while its own content is being read, mark)
+        self.anchors: dict[str, tuple[object, int | None, yaml.Mark]] = {}
 
-    def build(self, node: yaml.Node) -> object:
-        self.nodes += 1
+    def document(self) -> tuple[object, list[Problem]]:
+        get = self.loader.get_event
+        try:
+            get()  # stream start
+            start = get()
+            if isinstance(start, yaml.StreamEndEvent):  # no document at all, not even a null one
+                return None, [Problem(self.shown, 1, 1, "文件是空的。", "删除这个文件，或写入数据。")]
+            try:
+                value = self.value(get())
+            except _TooBig:
+                return None, [*self.problems, self._too_big()]
+            get()  # document end
+            extra = get()
+            if not isinstance(extra, yaml.StreamEndEvent):
+                raise yaml.composer.ComposerError("expected a single document in the stream", start.start_mark,
+                                                  "but found another document", extra.start_mark)
+            return value, self.problems
+        finally:
+            self.loader.dispose()
+
+    def value(self, event: yaml.Event) -> object:
+        self._count(1)
+        kind = type(event)
+        if kind is yaml.AliasEvent:
+            return self._alias(event)
+        before = self.nodes
+        if event.anchor is not None:
+            if event.anchor in self.anchors:
+                raise yaml.composer.ComposerError(
+                    f"found duplicate anchor {event.anchor!r}; first occurrence", self.anchors[event.anchor][2],
+                    "second occurrence", event.start_mark)
+            self.anchors[event.anchor] = (None, None, event.start_mark)
+        if kind is yaml.ScalarEvent:
+            value = self._scalar(event)
+        elif event.tag not in (None, "!", _MAP if kind is yaml.MappingStartEvent else _SEQ):
+            self._problem(event, f"不支持 YAML 标签（{_short_tag(event.tag)}）。",
+                          "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
+            self._skip_content()
+            value = None
+        elif kind is yaml.MappingStartEvent:
+            value = self._mapping()
+        else:
+            value = self._sequence()
+        if event.anchor is not None:
+            self.anchors[event.anchor] = (value, self.nodes - before + 1, event.start_mark)
+        return value
+
+    def _count(self, nodes: int) -> None:
+        self.nodes += nodes
         if self.nodes > MAX_NODES:
-            if not self.too_big:
-                self.too_big = True
-                self._problem(
-                    node,
-                    f"文件展开后超过 {MAX_NODES} 个节点（可能是别名 *名称 层层嵌套造成的“别名炸弹”），已拒绝读取。",
-                    "不要用别名复制大段内容；直接写出需要的数据。",
-                )
-            return None
-        if node.tag == _STR:
-            # most nodes: what the constructor would return, without its bookkeeping (an explicit
-            # !!str lands here too, and means what quoting means)
-            return node.value
-        if node.tag != self._implicit_tag(node):
-            self._problem(node, f"不支持 YAML 标签（{_short_tag(node.tag)}）。",
+            raise _TooBig
+
+    def _alias(self, event: yaml.AliasEvent) -> object:
+        if event.anchor not in self.anchors:
+            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+        value, nodes, _ = self.anchors[event.anchor]
+        if nodes is None:  # an alias inside its own anchor's content: it expands without end
+            raise _TooBig
+        self._count(nodes - 1)  # the alias stands for the anchored node, counted once already
+        return value
+
+    def _scalar(self, event: yaml.ScalarEvent) -> object:
+        tag = event.tag
+        if tag is None or tag == "!":
+            tag = self._implicit_tag(event.value, event.implicit[0])
+        elif tag != _STR and tag != self._implicit_tag(event.value, event.style in (None, "")):
+            # an explicit tag can construct objects; only one meaning what the text means anyway passes
+            self._problem(event, f"不支持 YAML 标签（{_short_tag(tag)}）。",
                           "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
             return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(child) for child in node.value if not self.too_big]
+        if tag == _STR:  # most scalars: what the constructor would return, without its bookkeeping
+            return event.value
+        node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            return self.loader.construct_object(node, deep=True)
         except yaml.constructor.ConstructorError as exc:
-            self._problem(node, f"不支持的 YAML 写法（{exc.problem}）。", "只写普通的文本、数字、列表和映射。")
+            self._problem(event, f"不支持的 YAML 写法（{exc.problem}）。", "只写普通的文本、数字、列表和映射。")
             return None
 
-    def _implicit_tag(self, node: yaml.Node) -> str:
-        """The tag the node would have without an explicit one (such tags can construct objects)."""
-        if isinstance(node, yaml.MappingNode):
-            return "tag:yaml.org,2002:map"
-        if isinstance(node, yaml.SequenceNode):
-            return "tag:yaml.org,2002:seq"
-        plain = node.style in (None, "")  # libyaml marks a plain scalar with "", PyYAML with None
-        return self.constructor.resolve(yaml.ScalarNode, node.value, (plain, False))
+    def _implicit_tag(self, value: str, plain: bool) -> str:
+        """The tag a scalar has without an explicit one: a plain one may be a number, a date, null..."""
+        if not plain or (value and value[0] not in self.loader.yaml_implicit_resolvers):
+            return _STR
+        return self.loader.resolve(yaml.ScalarNode, value, (True, False))
 
-    def _mapping(self, node: yaml.MappingNode) -> dict:
+    def _mapping(self) -> dict:
         result: dict = {}
-        first_seen: dict[object, int] = {}
-        for key_node, value_node in node.value:
-            if self.too_big:
-                break
-            if key_node.tag == "tag:yaml.org,2002:merge":
-                self._problem(key_node, "不支持 YAML 合并键“<<”。", "直接写出需要的键。")
+        first_seen: dict[str, int] = {}
+        get = self.loader.get_event
+        while not isinstance(key_event := get(), yaml.MappingEndEvent):
+            if (isinstance(key_event, yaml.ScalarEvent) and key_event.tag is None and key_event.implicit[0]
+                    and self._implicit_tag(key_event.value, True) == _MERGE):
+                self._problem(key_event, "不支持 YAML 合并键“<<”。", "直接写出需要的键。")
+                self._skip(get())
                 continue
-            key = self.build(key_node)
+            key = self.value(key_event)
             if not isinstance(key, str):
-                self._problem(key_node, f"键必须是文本，这里是 {key!r}。", "给键加上引号，或改用英文标识。")
+                self._problem(key_event, f"键必须是文本，这里是 {key!r}。", "给键加上引号，或改用英文标识。")
+                self._skip(get())
                 continue
             if key in first_seen:
                 self._problem(
-                    key_node,
+                    key_event,
                     f"键 '{key}' 在同一映射中重复出现（第一次在第 {first_seen[key]} 行）。",
                     "删除或合并重复的键；YAML 只会保留最后一个，前面的内容会悄悄丢失。",
                 )
+                self._skip(get())
                 continue
-            first_seen[key] = key_node.start_mark.line + 1
-            result[key] = self.build(value_node)
+            first_seen[key] = key_event.start_mark.line + 1
+            result[key] = self.value(get())
         return result
 
-    def _problem(self, node: yaml.Node, message: str, hint: str) -> None:
+    def _sequence(self) -> list:
+        items = []
+        get = self.loader.get_event
+        while not isinstance(event := get(), yaml.SequenceEndEvent):
+            items.append(self.value(event))
+        return items
+
+    def _skip(self, event: yaml.Event) -> None:
+        """Pass over a value that is not read (its key was refused)."""
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            self._skip_content()
+
+    def _skip_content(self) -> None:
+        depth = 1
+        while depth:
+            event = self.loader.get_event()
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+
+    def _too_big(self) -> Problem:
+        """The problem for an expansion past the limit, at the node where expanding the document in
+        order (each mapping's key, then its value) first crosses it."""
+        node = _node_past_limit(_compose(self.text))
         line, column = _location(node)
+        return Problem(self.shown, line, column,
+                       f"文件展开后超过 {MAX_NODES} 个节点（可能是别名 *名称 层层嵌套造成的“别名炸弹”），已拒绝读取。",
+                       "不要用别名复制大段内容；直接写出需要的数据。")
+
+    def _problem(self, event: yaml.Event, message: str, hint: str) -> None:
+        line, column = _line_and_column(event.start_mark)
         self.problems.append(Problem(self.shown, line, column, message, hint))
+
+
+def _node_past_limit(root: yaml.Node) -> yaml.Node:
+    """The node at which an in-order expansion of the graph passes MAX_NODES (aliases are shared nodes)."""
+    pending = [root]
+    seen = 0
+    while True:
+        node = pending.pop()
+        seen += 1
+        if seen > MAX_NODES:
+            return node
+        if isinstance(node, yaml.MappingNode):
+            pending.extend(child for pair in reversed(node.value) for child in reversed(pair))
+        elif isinstance(node, yaml.SequenceNode):
+            pending.extend(reversed(node.value))
 
 
 def _short_tag(tag: str) -> str:
