@@ -466,15 +466,15 @@ class _Resolver:
         """Each year's holiday schedule, whole: every festival of the notice present, every date a
         real date of that year, listed once, and never both a day off and a working day."""
         years: dict[int, m.HolidayYear] = {}
-        first_seen: dict[int, tuple[str, int, int]] = {}
+        first_seen: dict[int, _Entry] = {}
         for loaded, data in self.typed:
             for index, raw in enumerate(data.holiday_years):
                 entry = _Entry(raw, loaded, ("holiday_years", index))
                 if raw.year in first_seen:
-                    path, line, _ = first_seen[raw.year]
+                    path, line, _ = first_seen[raw.year].at("year")
                     self.problem(entry.at("year"), f"{raw.year} 年的放假安排重复。", f"已在 {path}:{line} 写过；每年只写一份。")
                     continue
-                first_seen[raw.year] = entry.at("year")
+                first_seen[raw.year] = entry  # located only if the year comes again
                 year = self.holiday_year(raw, entry)
                 if year is not None:
                     years[raw.year] = year
