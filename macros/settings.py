@@ -6,13 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
 from .errors import BuildError
+from .records import Field, Record, ValidationError
 
 
-class Settings(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class Settings(Record):
+    """The build settings an operator may write in mkdocs.yml."""
 
     nav_entry_limit: int = Field(
         100, ge=0, description="一个栏目的条目超过这个数时，左侧导航只列栏目首页（首页上仍列出全部条目）")

@@ -13,10 +13,10 @@ import types
 from pathlib import Path, PurePath
 from types import MappingProxyType
 
-import pydantic
 import pytest
 
 from macros.cli import PROJECT
+from macros.records import Record
 from macros.render import Output
 from macros.render.pages import ENTRY_TEMPLATES
 
@@ -51,7 +51,7 @@ def test_one_template_per_kind_of_entry_serves_site_and_print():
 
 # What a module may hold at its top level: values nobody can change (a tuple or a read-only mapping
 # only when all it holds is immutable too), and the module's functions, classes and logger.
-_IMMUTABLE = (str, int, float, bool, bytes, type(None), frozenset, re.Pattern, type, types.FunctionType,
+_IMMUTABLE = (str, int, float, bool, bytes, type(None), type(...), frozenset, re.Pattern, type, types.FunctionType,
               types.BuiltinFunctionType, types.WrapperDescriptorType, types.ModuleType, types.GenericAlias,
               PurePath, logging.Logger)
 
@@ -64,8 +64,8 @@ def _immutable(value: object) -> bool:
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return value.__dataclass_params__.frozen and all(
             _immutable(getattr(value, f.name)) for f in dataclasses.fields(value))
-    if isinstance(value, pydantic.BaseModel):
-        return bool(value.model_config.get("frozen")) and all(_immutable(v) for v in dict(value).values())
+    if isinstance(value, Record):  # frozen by construction
+        return all(_immutable(v) for v in dict(value).values())
     return isinstance(value, _IMMUTABLE) or type(value).__module__ == "typing"  # a type alias
 
 
@@ -212,7 +212,7 @@ def test_an_entity_is_made_as_its_fields_say_and_stays_frozen(cls):
 # outputs of one stage and do not import each other.
 STAGES = {"load": 1, "validate": 2, "resolve": 3, "render": 4, "site": 5, "pdf": 5, "export": 5, "publish": 6,
           "cli": 7, "__main__": 7}
-SHARED = {"errors", "labels", "logs", "numbers", "settings", "__init__"}
+SHARED = {"errors", "labels", "logs", "numbers", "records", "settings", "__init__"}
 
 
 def _engine_imports() -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import yaml
 
 from macros.cli import PROJECT
@@ -43,7 +44,8 @@ def test_each_enumeration_has_one_label_table_that_schema_model_and_readme_share
     fields = {"kind": schema.Role, "standing": schema.Source, "system": schema.Procedure, "category": schema.Topic}
     for field, table in labels.ENUMERATIONS.items():
         info = fields[field].model_fields[field]
-        literal = next(arg for arg in (info.annotation, *typing.get_args(info.annotation))
+        annotation = fields[field].field_types()[field]
+        literal = next(arg for arg in (annotation, *typing.get_args(annotation))
                        if typing.get_origin(arg) is typing.Literal)
         values = typing.get_args(literal)
         assert values == tuple(table), field
@@ -51,3 +53,25 @@ def test_each_enumeration_has_one_label_table_that_schema_model_and_readme_share
         assert labels.described(table) in readme, field
     assert model.TOPIC_CATEGORY_LABELS is labels.TOPIC_CATEGORY_LABELS
     assert model.ROLE_KIND_LABELS is labels.ROLE_KIND_LABELS
+
+
+def test_records_are_strict_and_report_every_error_at_once():
+    """The schema's records convert nothing (a true is not an integer, a number is not text), strip
+    text before checking it is not empty, apply an optional field's bounds to its value, and list
+    every missing, unknown and wrong field of a mapping in one error."""
+    from macros.records import ValidationError
+    from macros.validate.schema import TimeLimit
+
+    limit = TimeLimit.model_validate({"limit": "  十个工作日内 ", "amount": 10, "unit": "工作日"})
+    assert (limit.limit, limit.amount, limit.kind) == ("十个工作日内", 10, "within")
+    with pytest.raises(AttributeError):
+        limit.amount = 11
+    with pytest.raises(ValidationError) as caught:
+        TimeLimit.model_validate({"limit": "  ", "amount": True, "unit": "周", "kind": 1, "extra": 0})
+    assert [(error["type"], error["loc"]) for error in caught.value.errors()] == [
+        ("string_too_short", ("limit",)), ("literal_error", ("kind",)), ("int_type", ("amount",)),
+        ("literal_error", ("unit",)), ("extra_forbidden", ("extra",))]
+    with pytest.raises(ValidationError) as caught:
+        TimeLimit.model_validate({"amount": 0})
+    assert [(error["type"], error["loc"]) for error in caught.value.errors()] == [
+        ("missing", ("limit",)), ("greater_than_equal", ("amount",))]

@@ -64,11 +64,10 @@ class WorkCalendar:
 
 def work_calendar(holiday_years: Iterable[m.HolidayYear]) -> WorkCalendar:
     """The package's schedules, with each year that the data holds taken from the data instead."""
-    from importlib.metadata import version
-
     import chinese_calendar
 
-    origin = f"chinese-calendar {version('chinese-calendar')}（国务院办公厅历年通知）"
+    # the package's own version string: importlib.metadata would cost a tenth of a 1x check to import
+    origin = f"chinese-calendar {chinese_calendar.__version__}（国务院办公厅历年通知）"
     from_data = {year.year: year for year in holiday_years}
     days_off = {day: _LIBRARY_NAMES.get(name, name) for day, name in chinese_calendar.holidays.items()
                 if day.year not in from_data}

@@ -22,10 +22,9 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Annotated, Any
 
-from pydantic import Field
-
 from ..errors import DataError, Problem, did_you_mean
 from ..load import LoadedFile, Location, NodePath, load_bytes, load_folder
+from ..records import Field
 from ..validate.schema import Cites, Date, Id, Strict, Text
 from ..validate.shape import check_model
 from . import model as m

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
-
 from ..labels import (
     NO_SYSTEM_LABEL,
     PROCEDURE_SYSTEM_LABELS,
@@ -18,6 +16,7 @@ from ..labels import (
     TOPIC_CATEGORY_LABELS,
     described,
 )
+from ..records import Field, Record, StringConstraints
 
 ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
 
@@ -26,8 +25,8 @@ Text = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 Date = Annotated[str, StringConstraints(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+class Strict(Record):
+    """A record editors write: unknown keys are errors, and values are never converted."""
 
 
 FullDate = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}$")]

@@ -6,10 +6,9 @@ import contextlib
 import datetime
 from types import MappingProxyType
 
-from pydantic import BaseModel, ValidationError
-
 from ..errors import Problem, did_you_mean
 from ..load import LoadedFile
+from ..records import Record, ValidationError
 from .schema import ID_PATTERN, DataFile
 
 _TYPE_NAMES = MappingProxyType({
@@ -41,7 +40,7 @@ def check_shape(
             good.append((loaded, DataFile.model_validate(loaded.data)))
             continue
         except ValidationError as exc:
-            errors = exc.errors(include_url=False)
+            errors = exc.errors()
         problems.extend(_problem(loaded, error) for error in errors)
         if not isinstance(loaded.data, dict):
             continue
@@ -79,18 +78,18 @@ def _without_failed_entries(
     return kept, kept_indices
 
 
-def check_model(loaded: LoadedFile, model: type[BaseModel], value: object,
-                at: tuple = ()) -> tuple[BaseModel | None, list[Problem]]:
+def check_model(loaded: LoadedFile, model: type[Record], value: object,
+                at: tuple = ()) -> tuple[Record | None, list[Problem]]:
     """Validate one value of a file (at the node path `at`) against a model other than a whole data
     file's, such as an overlay's manifest: (the model, []) or (None, the problems, located and said
     as for a data file)."""
     try:
         return model.model_validate(value), []
     except ValidationError as exc:
-        return None, [_problem(loaded, error, model, at) for error in exc.errors(include_url=False)]
+        return None, [_problem(loaded, error, model, at) for error in exc.errors()]
 
 
-def _problem(loaded: LoadedFile, error: dict, root: type[BaseModel] = DataFile, at: tuple = ()) -> Problem:
+def _problem(loaded: LoadedFile, error: dict, root: type[Record] = DataFile, at: tuple = ()) -> Problem:
     """The problem a validation error says; `root` is the model validated, standing at `at` in the file."""
     inner = tuple(error["loc"])
     loc = (*at, *inner)
@@ -148,22 +147,21 @@ def _field_name(loc: tuple) -> str:
     return f"字段 '{names[-1]}'" if names else "这一项"
 
 
-def _fields_at(loc: tuple, root: type[BaseModel] = DataFile) -> list[str]:
+def _fields_at(loc: tuple, root: type[Record] = DataFile) -> list[str]:
     """The field names allowed at a path inside a data file (or inside a value of another model), for hints."""
-    model: type[BaseModel] = root
+    model: type[Record] = root
     for part in loc:
         if isinstance(part, int):
             continue
-        annotation = model.model_fields[part].annotation
-        inner = _model_in(annotation)
+        inner = _model_in(model.field_types()[part])
         if inner is None:
             return []
         model = inner
     return list(model.model_fields)
 
 
-def _model_in(annotation: object) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+def _model_in(annotation: object) -> type[Record] | None:
+    if isinstance(annotation, type) and issubclass(annotation, Record):
         return annotation
     for arg in getattr(annotation, "__args__", ()):
         found = _model_in(arg)
