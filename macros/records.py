@@ -3,7 +3,7 @@
 A small, strict counterpart of what the schema needs from a validation library, kept here because
 building a library's validators took longer than loading and checking all the data. A record class
 lists its fields as annotations (text, integers, true/false, a fixed set of words, lists, mappings,
-other records, optionally empty); `validate` returns a frozen instance or raises ValidationError
+other records, optionally empty); `model_validate` returns a frozen instance or raises ValidationError
 with every error at once, each error a dict with the keys shape.py reads: type, loc, input, ctx.
 """
 
