@@ -234,7 +234,6 @@ def _yaml_problem(exc: yaml.MarkedYAMLError, shown: str) -> Problem:
 
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
-_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _TooBig(Exception):
@@ -349,8 +348,9 @@ class _Reader:
         first_seen: dict[str, int] = {}
         get = self.loader.get_event
         while not isinstance(key_event := get(), yaml.MappingEndEvent):
-            if (isinstance(key_event, yaml.ScalarEvent) and key_event.tag is None and key_event.implicit[0]
-                    and self._implicit_tag(key_event.value, True) == _MERGE):
+            # the merge key is the one plain scalar "<<" (PyYAML's resolver gives that alone its tag)
+            if (isinstance(key_event, yaml.ScalarEvent) and key_event.value == "<<" and key_event.tag is None
+                    and key_event.implicit[0]):
                 self._problem(key_event, "不支持 YAML 合并键“<<”。", "直接写出需要的键。")
                 self._skip(get())
                 continue
