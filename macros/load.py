@@ -5,8 +5,10 @@ Every problem found while reading is collected; nothing here raises on bad input
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
+from typing import TypeVar
 
 import yaml
 
@@ -20,6 +22,7 @@ NodePath = tuple[str | int, ...]
 # A node's start: PyYAML's mark (line and column counted from 0), or a location already worked out.
 Marks = dict[NodePath, "yaml.Mark | Location"]
 _STR = "tag:yaml.org,2002:str"
+T = TypeVar("T")
 
 
 class LoadedFile:
@@ -173,27 +176,25 @@ def load_bytes(raw: bytes, shown: str) -> tuple[LoadedFile | None, list[Problem]
 
 
 def _read(text: str, shown: str) -> tuple[object, list[Problem]]:
-    """A document's value and what the reader refused in it, by libyaml when present.
-
-    A document libyaml refuses is read again by the pure-Python parser, whose messages the
-    editor-facing translations in _YAML_MESSAGES were written for.
-    """
-    if hasattr(yaml, "CSafeLoader"):
-        try:
-            return _Reader(yaml.CSafeLoader, text, shown).document()
-        except yaml.YAMLError:
-            pass
-    return _Reader(yaml.SafeLoader, text, shown).document()
+    """A document's value and what the reader refused in it."""
+    return _by_libyaml(lambda loader: _Reader(loader, text, shown).document())
 
 
 def _compose(text: str) -> yaml.Node | None:
     """The node graph of a document (for positions, asked for only when there is a problem)."""
+    return _by_libyaml(lambda loader: yaml.compose(text, Loader=loader))
+
+
+def _by_libyaml(parse: Callable[[type[yaml.SafeLoader]], T]) -> T:
+    """parse(loader) with libyaml's loader when present. A document libyaml refuses is parsed
+    again by the pure-Python parser, whose messages the editor-facing translations in
+    _YAML_MESSAGES were written for."""
     if hasattr(yaml, "CSafeLoader"):
         try:
-            return yaml.compose(text, Loader=yaml.CSafeLoader)
+            return parse(yaml.CSafeLoader)
         except yaml.YAMLError:
             pass
-    return yaml.compose(text, Loader=yaml.SafeLoader)
+    return parse(yaml.SafeLoader)
 
 
 def _decode(raw: bytes, shown: str) -> tuple[str, Problem | None]:
@@ -293,8 +294,7 @@ class _Reader:
         if kind is yaml.ScalarEvent:
             value = self._scalar(event)
         elif event.tag not in (None, "!", _MAP if kind is yaml.MappingStartEvent else _SEQ):
-            self._problem(event, f"不支持 YAML 标签（{_short_tag(event.tag)}）。",
-                          "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
+            self._refuse_tag(event, event.tag)
             self._skip_content()
             value = None
         elif kind is yaml.MappingStartEvent:
@@ -325,8 +325,7 @@ class _Reader:
             tag = self._implicit_tag(event.value, event.implicit[0])
         elif tag != _STR and tag != self._implicit_tag(event.value, event.style in (None, "")):
             # an explicit tag can construct objects; only one meaning what the text means anyway passes
-            self._problem(event, f"不支持 YAML 标签（{_short_tag(tag)}）。",
-                          "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
+            self._refuse_tag(event, tag)
             return None
         if tag == _STR:  # most scalars: what the constructor would return, without its bookkeeping
             return event.value
@@ -400,6 +399,9 @@ class _Reader:
         return Problem(self.shown, line, column,
                        f"文件展开后超过 {MAX_NODES} 个节点（可能是别名 *名称 层层嵌套造成的“别名炸弹”），已拒绝读取。",
                        "不要用别名复制大段内容；直接写出需要的数据。")
+
+    def _refuse_tag(self, event: yaml.Event, tag: str) -> None:
+        self._problem(event, f"不支持 YAML 标签（{_short_tag(tag)}）。", "删去以 ! 开头的标签，直接写出文本、数字、列表或映射。")
 
     def _problem(self, event: yaml.Event, message: str, hint: str) -> None:
         line, column = _line_and_column(event.start_mark)
