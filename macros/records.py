@@ -40,6 +40,7 @@ class FieldInfo:
     min_length: int | None = None
     ge: int | None = None
     le: int | None = None
+    string: StringConstraints | None = None  # a text's constraints, written in Annotated[str, ...]
 
     @property
     def required(self) -> bool:
@@ -107,11 +108,7 @@ class Record:
         cls._checks = None
 
     def __init__(self, **values: object):
-        errors: list[dict] = []
-        checked = _record_check(type(self))(values, (), errors)
-        if errors:
-            raise ValidationError(errors)
-        self.__dict__.update(vars(checked))
+        self.__dict__.update(vars(type(self).model_validate(values)))
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is frozen")
@@ -218,17 +215,9 @@ def _unwrap(annotation: Any, info: FieldInfo) -> tuple[Any, FieldInfo]:
         if isinstance(extra, FieldInfo):
             merged.update({k: v for k, v in vars(extra).items() if v not in (None, _REQUIRED)})
         elif isinstance(extra, StringConstraints):
-            merged.update(string=extra)
+            merged["string"] = extra
     merged.update({k: v for k, v in vars(info).items() if v not in (None, _REQUIRED)})
-    string = merged.pop("string", None)
-    if string is not None:
-        merged["string"] = string
-    return annotation.__origin__, _Merged(**merged)
-
-
-@dataclass(frozen=True)
-class _Merged(FieldInfo):
-    string: StringConstraints | None = None
+    return annotation.__origin__, FieldInfo(**merged)
 
 
 def _typed(kind: type, error: str) -> Check:
@@ -286,7 +275,7 @@ def _int_check(ge: int | None, le: int | None) -> Check:
 
 
 def _text_check(info: FieldInfo) -> Check:
-    string = getattr(info, "string", None) or StringConstraints()
+    string = info.string or StringConstraints()
     pattern = re.compile(string.pattern) if string.pattern else None
 
     def check(value: object, loc: tuple, errors: list) -> object:
@@ -361,7 +350,7 @@ def _type_schema(annotation: Any, info: FieldInfo, definitions: dict[str, dict])
     if annotation is int:
         bounds = {"minimum": info.ge, "maximum": info.le}
         return {**{k: v for k, v in bounds.items() if v is not None}, "type": "integer"}
-    string = getattr(info, "string", None) or StringConstraints()
+    string = info.string or StringConstraints()
     schema = {"type": "string"}
     if string.min_length:
         schema["minLength"] = string.min_length
