@@ -110,6 +110,18 @@ def built_site(tmp_path_factory, build_cache, builder) -> Path:
 DOUBLED_PUNCTUATION = re.compile("[。！？；，：、][。；，、]")
 
 
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_body_text(path: Path, title: str) -> str:
+    """A handbook PDF's text, squashed, without its page furniture: -raw puts the running header
+    (chapter and title) and the page number wherever a paragraph runs onto the next page."""
+    furniture = re.compile(rf"第 \d+ 页|(.+ )?{re.escape(title)}")
+    return squash("\n".join(line for line in poppler("pdftotext", path, "-raw").splitlines()
+                             if not furniture.fullmatch(line.strip())))
+
+
 def poppler(tool: str, path: Path, *options: str) -> str:
     """What a poppler tool (pdftotext, pdffonts, pdfinfo) prints for a PDF, run once per version of
     the file: pdftotext and pdffonts take 10 to 15 s on the tagged handbook, and many tests read it."""

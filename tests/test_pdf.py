@@ -11,16 +11,12 @@ from pathlib import Path
 import pytest
 
 from bench.stage import pdf_pages
-from tests.conftest import DOUBLED_PUNCTUATION, poppler
+from tests.conftest import DOUBLED_PUNCTUATION, pdf_body_text, poppler, squash
 
 
 @pytest.fixture(scope="module")
 def pdf(built_site):
     return built_site / "pdf" / "handbook.pdf"
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def test_every_font_is_embedded_and_simplified_chinese(pdf):
@@ -34,16 +30,8 @@ def test_every_font_is_embedded_and_simplified_chinese(pdf):
         assert "CJK-SC" in name, row
 
 
-def body_text(path: Path, title: str) -> str:
-    """The handbook's text without its page furniture: -raw puts the running header (chapter and
-    title) and the page number wherever a paragraph runs onto the next page."""
-    furniture = re.compile(rf"第 \d+ 页|(.+ )?{re.escape(title)}")
-    return squash("\n".join(line for line in poppler("pdftotext", path, "-raw").splitlines()
-                             if not furniture.fullmatch(line.strip())))
-
-
 def test_step_texts_are_in_the_pdf(pdf, handbook):
-    text = body_text(pdf, handbook.info.title)
+    text = pdf_body_text(pdf, handbook.info.title)
     missing = [
         f"{p.id}/{s.id}"
         for p in handbook.procedures

@@ -8,14 +8,10 @@ import re
 
 from macros.resolve.selftest import self_test
 
-from .conftest import poppler
+from .conftest import poppler, squash
 
 # What a reader must not miss: s000 is one province's proposal of 2015, not a rule in force.
 PROPOSAL = "依据：s000，云南省约 2015 年的调研报告：调研报告提出的建议，不是已施行的规定"
-
-
-def squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
 
 
 def standing_line(source) -> str:
