@@ -595,7 +595,9 @@ def test_a_build_leaves_jiebas_dictionary_as_it_found_it(handbook):
 
 def test_the_preview_shows_an_entry_added_while_it_runs(tmp_path):
     """`make serve` restages when data/ changes: a role added while serving gets its page and its
-    place in the roles index; broken data is reported and the last good preview stays up."""
+    place in the roles index; broken data is reported and the last good preview stays up. Stopped,
+    it removes its staged pages."""
+    import os
     import socket
     import subprocess
     import sys
@@ -610,8 +612,10 @@ def test_the_preview_shows_an_entry_added_while_it_runs(tmp_path):
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     log = (tmp_path / "serve.log").open("w")
+    temp = tmp_path / "temp"  # where the preview stages its pages
+    temp.mkdir()
     server = subprocess.Popen([sys.executable, "-m", "macros", "--data", str(data), "serve", "--addr", f"127.0.0.1:{port}"],
-                              cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT)
+                              cwd=PROJECT, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "TMPDIR": str(temp)})
 
     def fetch(path: str) -> str | None:
         try:
@@ -645,10 +649,14 @@ def test_the_preview_shows_an_entry_added_while_it_runs(tmp_path):
         while "bodyy" not in (tmp_path / "serve.log").read_text(encoding="utf-8") and time.monotonic() < deadline:
             time.sleep(0.5)
         assert "data/roles.yaml" in (tmp_path / "serve.log").read_text(encoding="utf-8")
+        assert list(temp.glob("handbook-preview-*")), "预览没有把页面放在临时目录里"
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    # stopped as a service manager stops it (SIGTERM), it leaves nothing behind
+    assert server.returncode == 0, (tmp_path / "serve.log").read_text(encoding="utf-8")
+    assert not list(temp.glob("handbook-preview-*"))
 
 
 def test_every_procedure_has_a_record_form_made_from_its_steps(built_site, handbook):

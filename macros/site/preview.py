@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import shutil
+import signal
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -56,11 +57,19 @@ def serve_preview(project: Path, data_dir: Path, addr: str, compose: Callable[[t
                               mount_path=urlsplit(serve_url).path)
     for folder in (data_dir, *watched, project / "docs", project / "macros", project / "overrides", config_file):
         server.watch(str(folder))
+    # A service manager stops the preview with SIGTERM, which would end the process at once and
+    # leave the staged pages behind in the temporary folder: it is taken as Ctrl-C instead.
+    stopped = signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve()
     except KeyboardInterrupt:
         pass
     finally:
+        signal.signal(signal.SIGTERM, stopped)
         server.shutdown()
         shutil.rmtree(workdir, ignore_errors=True)
     return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
