@@ -28,21 +28,29 @@ PAGES = [
 DESKTOP = {"width": 1400, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
-# One string per element of the page (with its pseudo-elements): every computed property, in order.
-# Custom properties (--md-…) are left out: they style nothing themselves, what they set shows in the
-# properties that read them, and those that nothing reads are what the cut removes.
+# Every element of the page (with its ::before and ::after): each computed property's value, in the
+# order of the names it sends. Custom properties (--md-…) are left out: they style nothing themselves, what they
+# set shows in the properties that read them, and those that nothing reads are what the cut removes.
+# A pseudo-element with no content is not drawn, so its content alone is compared. The same style
+# recurs on many elements: each distinct one is sent once, and elements refer to it by number.
 STYLES = """() => {
+  const names = Array.from(getComputedStyle(document.documentElement)).filter(name => !name.startsWith("--"));
+  const table = new Map();
+  const number = text => {
+    if (!table.has(text)) table.set(text, table.size);
+    return table.get(text);
+  };
   const style = (element, pseudo) => {
     const computed = getComputedStyle(element, pseudo);
-    let text = "";
-    for (let i = 0; i < computed.length; i++)
-      if (!computed[i].startsWith("--")) text += computed[i] + ":" + computed.getPropertyValue(computed[i]) + ";";
-    return text;
+    if (pseudo && (computed.content === "none" || computed.content === "normal")) return number(computed.content);
+    return number(names.map(name => computed.getPropertyValue(name)).join("\\u0001"));
   };
-  return [...document.querySelectorAll("*")].map(element =>
-    `${element.tagName}.${element.className.baseVal ?? element.className}|${style(element)}`
-    + `|${style(element, "::before")}|${style(element, "::after")}`);
+  const elements = [...document.querySelectorAll("*")].map(element => [
+    `${element.tagName}.${element.className.baseVal ?? element.className}`,
+    style(element), style(element, "::before"), style(element, "::after")]);
+  return { names, styles: [...table.keys()], elements };
 }"""
+SEPARATOR = "\u0001"
 
 
 def untouched_stylesheet() -> str:
@@ -57,7 +65,7 @@ def _material_stylesheet() -> Path:
     return found[0]
 
 
-def styles(browser, url: str, viewport: dict, media: str, original: str | None, action=None) -> list[str]:
+def styles(browser, url: str, viewport: dict, media: str, original: str | None, action=None) -> dict:
     context = browser.new_context(viewport=viewport, reduced_motion="reduce")
     page = context.new_page()
     if original is not None:
@@ -79,15 +87,21 @@ def styles(browser, url: str, viewport: dict, media: str, original: str | None, 
         context.close()
 
 
-def differences(cut: list[str], whole: list[str]) -> list[str]:
-    if len(cut) != len(whole):
-        return [f"{len(cut)} 个元素，而用原样式表时 {len(whole)} 个"]
+def differences(cut: dict, whole: dict) -> list[str]:
+    if cut["names"] != whole["names"]:
+        return ["两次计算的属性不同"]
+    if len(cut["elements"]) != len(whole["elements"]):
+        return [f"{len(cut['elements'])} 个元素，而用原样式表时 {len(whole['elements'])} 个"]
     found = []
-    for a, b in zip(cut, whole, strict=True):
-        if a != b:
-            name = a.split("|", 1)[0]
-            diff = sorted(set(a.split(";")) ^ set(b.split(";")))
-            found.append(f"{name}: {diff[:6]}")
+    for a, b in zip(cut["elements"], whole["elements"], strict=True):
+        if a[0] != b[0]:
+            found.append(f"{a[0]}，而用原样式表时为 {b[0]}")
+            continue
+        for part, one, other in zip(("", "::before", "::after"), a[1:], b[1:], strict=True):
+            ours, theirs = cut["styles"][one].split(SEPARATOR), whole["styles"][other].split(SEPARATOR)
+            if ours != theirs:
+                changed = [f"{name}: {x!r} / {y!r}" for name, x, y in zip(cut["names"], ours, theirs, strict=False) if x != y]
+                found.append(f"{a[0]}{part}: {(changed or [f'{ours} / {theirs}'])[:6]}")
     return found
 
 
