@@ -1,6 +1,6 @@
 """Where the first search's time goes, in headless Chromium, for one or more built sites side by side.
 
-    python -m bench.first_search SITE [SITE ...] [--runs 7] [--query 函询]
+    python -m bench.first_search SITE [SITE ...] [--runs 7] [--query 函询] [--floor] [--nginx]
 
 Each site is copied and its search worker (assets/javascripts/workers/handbook-search.js) gets a
 prelude that stamps the worker's messages: when the setup message arrives, when the handbook's
@@ -10,6 +10,10 @@ download of the index (Resource Timing) and the first result in the list. Each r
 browser context on `index.html?q=<query>`; the sites take turns, run by run, so that a machine
 whose speed drifts moves all of them alike. Prints the medians, and the bytes the first search
 fetched (raw and gzipped, as nginx would send them with gzip on). Asserts nothing.
+
+With --floor, a copy of the last site whose worker answers every message at once (a fixed result,
+nothing loaded) takes its turn too: what the page itself costs before any search could answer, the
+floor under every design of the worker.
 """
 
 from __future__ import annotations
@@ -108,11 +112,21 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def instrumented_copy(site: Path, work: Path) -> Path:
+# A worker that costs nothing: READY to the settings, one fixed result to any query.
+INSTANT = r"""
+addEventListener("message", e => {
+  const type = e.data && e.data.type;
+  const item = { location: "index.html", title: "-", text: "-", score: 1, terms: {} };
+  if (type === 0) postMessage({ type: 1 }); else if (type === 2) postMessage({ type: 3, data: { items: [[item]] } });
+});
+"""
+
+
+def instrumented_copy(site: Path, work: Path, instant: bool = False) -> Path:
     copy = work / site.name
     shutil.copytree(site, copy, ignore=shutil.ignore_patterns("pdf", "download", "*.gz"))
     worker = copy / WORKER
-    worker.write_text(PRELUDE + worker.read_text(encoding="utf-8"), encoding="utf-8")
+    worker.write_text(PRELUDE + (INSTANT if instant else worker.read_text(encoding="utf-8")), encoding="utf-8")
     return copy
 
 
@@ -214,15 +228,19 @@ def main() -> None:
     parser.add_argument("sites", nargs="+", type=Path)
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--query", default="函询")
+    parser.add_argument("--floor", action="store_true",
+                        help="另测最后一个网站的一份副本，其检索线程收到什么都立刻回答：页面本身的开销，检索再快也省不掉")
     parser.add_argument("--nginx", action="store_true",
                         help="用 nginx 和 deploy/nginx-handbook.conf 提供网站（默认用 Python 的 http.server，不压缩）")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
+    labels = [str(site) for site in args.sites] + ([f"{args.sites[-1]}（检索线程立刻回答）"] if args.floor else [])
+    sites = [*args.sites, *args.sites[-1:]] if args.floor else args.sites
     with tempfile.TemporaryDirectory() as tmp:
         servers, bases, copies = [], [], []
-        for number, site in enumerate(args.sites):
-            copy = instrumented_copy(site, Path(tmp) / str(number))
+        for number, site in enumerate(sites):
+            copy = instrumented_copy(site, Path(tmp) / str(number), instant=args.floor and number == len(args.sites))
             if args.nginx:
                 server = Nginx(copy, Path(tmp) / f"nginx-{number}")
                 copy, base = server.copy, server.base
@@ -233,8 +251,8 @@ def main() -> None:
             servers.append(server)
             copies.append(copy)
             bases.append(base)
-        runs: list[list[dict]] = [[] for _ in args.sites]
-        fetched: list[list[str]] = [[] for _ in args.sites]
+        runs: list[list[dict]] = [[] for _ in sites]
+        fetched: list[list[str]] = [[] for _ in sites]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
             for _ in range(args.runs):
@@ -245,8 +263,8 @@ def main() -> None:
             browser.close()
         for server in servers:
             server.shutdown()
-        header = "| 阶段 | " + " | ".join(str(site) for site in args.sites) + " |"
-        lines = [header, "|---" * (len(args.sites) + 1) + "|"]
+        header = "| 阶段 | " + " | ".join(labels) + " |"
+        lines = [header, "|---" * (len(sites) + 1) + "|"]
         for label, start, end, design in PHASES:
             cells = []
             for stamps in runs:
@@ -270,7 +288,7 @@ def main() -> None:
         served = "nginx（deploy/nginx-handbook.conf，预先压缩）" if args.nginx else "Python http.server（不压缩）"
         print(f"查询：{args.query}，每个网站 {args.runs} 次（冷启动），{served}，毫秒为中位数")
         print("\n".join(lines))
-        for site, base, copy, urls in zip(args.sites, bases, copies, fetched, strict=True):
+        for site, base, copy, urls in zip(labels, bases, copies, fetched, strict=True):
             print(f"{site}: " + ", ".join(search_bytes(copy, base, urls)[2]))
 
 
