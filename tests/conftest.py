@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import html
 import http.server
 import re
 import shutil
@@ -120,6 +121,13 @@ def pdf_body_text(path: Path, title: str) -> str:
     furniture = re.compile(rf"第 \d+ 页|(.+ )?{re.escape(title)}")
     return squash("\n".join(line for line in poppler("pdftotext", path, "-raw").splitlines()
                              if not furniture.fullmatch(line.strip())))
+
+
+def pdf_outline(path: Path) -> list[str]:
+    """The PDF's bookmarks, in order. pdftohtml writes the whole outline whatever pages it converts:
+    converting the first page alone takes a fraction of a second instead of 10 s for the handbook."""
+    xml = poppler("pdftohtml", path, "-xml", "-i", "-stdout", "-q", "-f", "1", "-l", "1")
+    return [html.unescape(item) for item in re.findall(r"<item[^>]*>([^<]+)</item>", xml)]
 
 
 def poppler(tool: str, path: Path, *options: str) -> str:

@@ -10,7 +10,7 @@ import pytest
 
 from macros.render import Linker, anchor
 
-from .conftest import FIXTURES, copy_data, pdf_body_text, poppler, squash
+from .conftest import FIXTURES, copy_data, pdf_body_text, pdf_outline, squash
 
 
 class _Anchors(HTMLParser):
@@ -92,7 +92,7 @@ def test_the_handbook_pdf_has_a_chapter_of_documents(built_site, handbook):
     for document in handbook.documents:
         assert squash(f"《{document.title}》") in chapter, document.id
         assert squash(document.governs) in chapter, document.id
-    outline = re.findall(r"<item[^>]*>([^<]+)</item>", poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q"))
+    outline = pdf_outline(pdf)
     assert "第七章　文件目录" in outline
 
 

@@ -281,7 +281,8 @@ def test_the_base_build_is_unchanged_by_an_overlay_build(overlay_site, built_sit
     assert pages == sorted(p.relative_to(again) for p in again.rglob("*.html"))
     assert [p for p in pages if (built_site / p).read_bytes() != (again / p).read_bytes()] == []
     assert not (again / "local-differences.html").exists()
-    assert poppler("pdftotext", again / "pdf" / "handbook.pdf") == poppler("pdftotext", built_site / "pdf" / "handbook.pdf")
+    # taken from the cache, the PDFs are the base's to the byte
+    assert (again / "pdf" / "handbook.pdf").read_bytes() == (built_site / "pdf" / "handbook.pdf").read_bytes()
     assert builder(PROJECT / "data", tmp_path / "site-example-county", build_cache, overlay=EXAMPLE) == 0
     assert "（PDF：排版 0 份，" in capsys.readouterr().out
 

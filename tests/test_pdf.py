@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
@@ -11,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bench.stage import pdf_pages
-from tests.conftest import DOUBLED_PUNCTUATION, pdf_body_text, poppler, squash
+from tests.conftest import DOUBLED_PUNCTUATION, pdf_body_text, pdf_outline, poppler, squash
 
 
 @pytest.fixture(scope="module")
@@ -45,8 +44,7 @@ def test_step_texts_are_in_the_pdf(pdf, handbook):
 
 
 def test_outline_has_chapters_and_procedures(pdf, handbook):
-    xml = poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q")
-    outline = re.findall(r"<item[^>]*>([^<]+)</item>", xml)
+    outline = pdf_outline(pdf)
     for chapter in ("第一章　角色与职责", "第二章　工作程序", "第三章　检查清单", "第四章　工作要点", "第五章　术语表", "第六章　来源文献",
                     "第七章　文件目录", "术语索引"):
         assert chapter in outline
@@ -246,8 +244,7 @@ def test_the_index_and_the_glossary_chapter_are_in_pinyin_order(pdf, handbook):
     for initial, terms in groups:  # each initial stands before its first term
         assert re.search(re.escape(initial + terms[0].term), index), initial
     # The glossary chapter's bookmarks: each initial, then its terms.
-    xml = poppler("pdftohtml", pdf, "-xml", "-i", "-stdout", "-q")
-    outline = [html.unescape(item) for item in re.findall(r"<item[^>]*>([^<]+)</item>", xml)]
+    outline = pdf_outline(pdf)
     chapter = outline[outline.index("第五章　术语表") + 1 : outline.index("第六章　来源文献")]
     assert chapter == [name for initial, terms in groups for name in (initial, *(t.term for t in terms))]
 
