@@ -25,6 +25,7 @@ import shutil
 import statistics
 import tempfile
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -110,6 +111,31 @@ PHASES = [
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
+
+
+class _SlowNetwork(_Quiet):
+    """A slow intranet, as the server sees it: each response waits `latency` seconds (a round trip)
+    and then goes out at `rate` bytes a second on its connection (the browser opens six at most)."""
+
+    latency = 0.0
+    rate = 0.0
+    CHUNK = 4096
+
+    def send_head(self):
+        time.sleep(self.latency)
+        return super().send_head()
+
+    def copyfile(self, source, outputfile) -> None:
+        if not self.rate:
+            return super().copyfile(source, outputfile)
+        while chunk := source.read(self.CHUNK):
+            outputfile.write(chunk)
+            time.sleep(len(chunk) / self.rate)
+        return None
+
+
+def slow_handler(latency_ms: float, rate_kb: float) -> type[_Quiet]:
+    return type("Slow", (_SlowNetwork,), {"latency": latency_ms / 1000, "rate": rate_kb * 1024})
 
 
 # A worker that costs nothing: READY to the settings, one fixed result to any query.
@@ -230,6 +256,10 @@ def main() -> None:
     parser.add_argument("--query", default="函询")
     parser.add_argument("--floor", action="store_true",
                         help="另测最后一个网站的一份副本，其检索线程收到什么都立刻回答：页面本身的开销，检索再快也省不掉")
+    parser.add_argument("--latency", type=float, default=0, metavar="MS",
+                        help="慢的内网：http.server 每个回应先等这么多毫秒（一次往返）")
+    parser.add_argument("--rate", type=float, default=0, metavar="KB",
+                        help="慢的内网：每个连接每秒只发这么多 KB（原样，不压缩）")
     parser.add_argument("--nginx", action="store_true",
                         help="用 nginx 和 deploy/nginx-handbook.conf 提供网站（默认用 Python 的 http.server，不压缩）")
     args = parser.parse_args()
@@ -245,7 +275,8 @@ def main() -> None:
                 server = Nginx(copy, Path(tmp) / f"nginx-{number}")
                 copy, base = server.copy, server.base
             else:
-                server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(copy.parent)))
+                handler = slow_handler(args.latency, args.rate) if args.latency or args.rate else _Quiet
+                server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(copy.parent)))
                 threading.Thread(target=server.serve_forever, daemon=True).start()
                 base = f"http://127.0.0.1:{server.server_address[1]}/{copy.name}/"
             servers.append(server)
@@ -286,6 +317,8 @@ def main() -> None:
             cells.append(f"{raw / 1024:.0f} / {packed / 1024:.0f}")
         lines.append("| 检索下载 KB（原样 / gzip） | " + " | ".join(cells) + " |")
         served = "nginx（deploy/nginx-handbook.conf，预先压缩）" if args.nginx else "Python http.server（不压缩）"
+        if not args.nginx and (args.latency or args.rate):
+            served += f"，每个回应先等 {args.latency:g} ms" + (f"、每个连接每秒 {args.rate:g} KB" if args.rate else "")
         print(f"查询：{args.query}，每个网站 {args.runs} 次（冷启动），{served}，毫秒为中位数")
         print("\n".join(lines))
         for site, base, copy, urls in zip(labels, bases, copies, fetched, strict=True):

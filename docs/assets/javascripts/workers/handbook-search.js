@@ -149,8 +149,9 @@ function searcherOf(HB) {
   // question as well as the entry they come from, the entry answers it, so a term page ranks lower.
   const TERM_PAGE = 0.75
   // Pages loaded and indexed for one question: downloading and indexing them is most of a first
-  // answer's time. (The question set keeps its answers down to 20: bench/README.md, #34.)
-  const MOST_PAGES = 24
+  // answer's time, and a browser fetches six files at a time, so on a slow intranet each six more
+  // cost a round trip. (The question set finds as many answers with 8 as with 24: bench/README.md.)
+  const MOST_PAGES = 12
   const SHOWN_PAGES = 3
   // what it is worth, to a question about a time limit, that a section states one
   const STATES_LIMIT = 5
