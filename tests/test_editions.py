@@ -164,20 +164,15 @@ def test_no_changes_format_as_no_change():
     assert diff_handbooks(handbook, load_handbook(OLD)) == []
 
 
-def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_the_pdf(tmp_path, built_site,
-                                                                                      build_cache):
+def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_the_pdf(tmp_path):
     """The data names its previous edition: the site gets a 本版修订说明 page (in the navigation),
     each changed entry's page says 本版有修改 with its changes, and the handbook PDF a chapter.
-    The build starts from the PDFs of the session's build (the same data without an edition), so
-    only the documents that print a change are laid out again."""
-    import shutil
+    (The base fixture: the whole build, PDFs included, takes seconds.)"""
+    from macros.cli import build_all
 
-    from macros.cli import PROJECT, build_all
-
-    old, new = tmp_path / "editions" / "1" / "data", tmp_path / "data"
-    shutil.copytree(PROJECT / "data", old)
-    shutil.copytree(PROJECT / "data", new)
-    procedure = old / "procedures" / "clue-handling.yaml"
+    old = copy_data(FIXTURES / "base" / "data", tmp_path / "editions" / "1" / "data")
+    new = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
+    procedure = old / "procedures" / "sample.yaml"
     procedure.write_text(procedure.read_text(encoding="utf-8").replace("limit: 十个工作日内", "limit: 十五个工作日内"),
                          encoding="utf-8")
     roles = old / "roles.yaml"
@@ -186,14 +181,14 @@ def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_th
     info.write_text(info.read_text(encoding="utf-8") + "  previous_edition: ../editions/1/data\n", encoding="utf-8")
 
     site = tmp_path / "site"
-    assert build_all(new, site, build_cache) == 0
+    assert build_all(new, site, tmp_path / "cache") == 0
     page = (site / "changes.html").read_text(encoding="utf-8")
-    limit_change = "步骤“书面回复不同意见”的时限由“十五个工作日内"
+    limit_change = "步骤“审理”的时限由“十五个工作日内"
     assert limit_change in page and "名称由“审理室”改为“案件审理室”" in page
     assert 'href="changes.html"' in (site / "index.html").read_text(encoding="utf-8")  # in the navigation
-    procedure_page = (site / "procedures" / "clue-handling.html").read_text(encoding="utf-8")
+    procedure_page = (site / "procedures" / "sample.html").read_text(encoding="utf-8")
     assert "本版有修改" in procedure_page and limit_change in procedure_page
-    assert "本版有修改" not in (site / "procedures" / "inquiry-letter.html").read_text(encoding="utf-8")
+    assert "本版有修改" not in (site / "roles" / "supervision-office.html").read_text(encoding="utf-8")
     text = poppler("pdftotext", site / "pdf" / "handbook.pdf")
     assert "本版修订说明" in text and "十五个工作日内" in text
 
