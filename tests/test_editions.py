@@ -164,12 +164,10 @@ def test_no_changes_format_as_no_change():
     assert diff_handbooks(handbook, load_handbook(OLD)) == []
 
 
-def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_the_pdf(tmp_path):
+def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_the_pdf(tmp_path, builder):
     """The data names its previous edition: the site gets a 本版修订说明 page (in the navigation),
     each changed entry's page says 本版有修改 with its changes, and the handbook PDF a chapter.
     (The base fixture: the whole build, PDFs included, takes seconds.)"""
-    from macros.cli import build_all
-
     old = copy_data(FIXTURES / "base" / "data", tmp_path / "editions" / "1" / "data")
     new = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     procedure = old / "procedures" / "sample.yaml"
@@ -181,7 +179,7 @@ def test_a_build_with_a_previous_edition_shows_the_changes_on_the_site_and_in_th
     info.write_text(info.read_text(encoding="utf-8") + "  previous_edition: ../editions/1/data\n", encoding="utf-8")
 
     site = tmp_path / "site"
-    assert build_all(new, site, tmp_path / "cache") == 0
+    assert builder(new, site, tmp_path / "cache") == 0
     page = (site / "changes.html").read_text(encoding="utf-8")
     limit_change = "步骤“审理”的时限由“十五个工作日内"
     assert limit_change in page and "名称由“审理室”改为“案件审理室”" in page

@@ -417,20 +417,19 @@ def test_the_archival_check_can_fail(tmp_path):
     assert any("PDF/A-3a" in p for p in problems) and any("标签" in p for p in problems)
 
 
-def test_a_changed_step_lays_out_again_exactly_the_pdfs_that_show_it(tmp_path, capsys):
+def test_a_changed_step_lays_out_again_exactly_the_pdfs_that_show_it(tmp_path, builder, capsys):
     """Incremental PDFs: the second build reuses every document whose print HTML did not change.
     (The base fixture, whose three PDFs lay out in seconds: the handbook, a checklist form and the
     procedure's record form.)"""
-    from macros.cli import build_all
     from tests.conftest import FIXTURES, copy_data
 
     data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     cache = tmp_path / "cache"
-    assert build_all(data, tmp_path / "before", cache) == 0
+    assert builder(data, tmp_path / "before", cache) == 0
     path = data / "procedures" / "sample.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("title: 受理\n", "title: 接收线索\n"), encoding="utf-8")
     capsys.readouterr()
-    assert build_all(data, tmp_path / "after", cache) == 0
+    assert builder(data, tmp_path / "after", cache) == 0
 
     # A step's title is printed in the handbook and in its procedure's record form, not in the checklist.
     expected = {"handbook.pdf", "checklists/sample-record.pdf"}
