@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,6 +36,16 @@ def search(page, base_url: str, query: str) -> list[str]:
 def test_chinese_query_finds_the_right_page(page, served_site, query, expected):
     hrefs = search(page, served_site, query)
     assert any(expected in href for href in hrefs[:5]), hrefs[:5]
+
+
+def test_a_broad_question_counts_the_pages_it_lists_as_the_most_relevant(page, served_site):
+    """The worker loads at most a dozen pages for a question, so the line above the results does
+    not claim that the pages it counts are all the pages that match."""
+    search(page, served_site, "纪委")
+    meta = page.locator(".md-search-result__meta").inner_text().strip()
+    count = page.eval_on_selector_all(".md-search-result__item", "els => els.length")
+    assert re.fullmatch(r"(\d+) 个最相关的结果", meta), meta
+    assert 1 < int(meta.split()[0]) <= 12 and count <= int(meta.split()[0])
 
 
 def test_results_carry_no_invisible_characters(page, served_site):
