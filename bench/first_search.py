@@ -1,6 +1,7 @@
 """Where the first search's time goes, in headless Chromium, for one or more built sites side by side.
 
-    python -m bench.first_search SITE [SITE ...] [--runs 7] [--query 函询] [--floor] [--nginx]
+    python -m bench.first_search SITE [SITE ...] [--runs 7] [--query 函询] [--floor]
+                                 [--nginx | --latency MS [--rate KB]]
 
 Each site is copied and its search worker (assets/javascripts/workers/handbook-search.js) gets a
 prelude that stamps the worker's messages: when the setup message arrives, when the handbook's
@@ -13,7 +14,9 @@ fetched (raw and gzipped, as nginx would send them with gzip on). Asserts nothin
 
 With --floor, a copy of the last site whose worker answers every message at once (a fixed result,
 nothing loaded) takes its turn too: what the page itself costs before any search could answer, the
-floor under every design of the worker.
+floor under every design of the worker. With --latency (and --rate), http.server plays a slow
+intranet: each response first waits that many milliseconds (and then goes out at that many KB a
+second on its connection), so that what costs round trips shows.
 """
 
 from __future__ import annotations
