@@ -272,13 +272,13 @@ def main() -> None:
     sites = [*args.sites, *args.sites[-1:]] if args.floor else args.sites
     with tempfile.TemporaryDirectory() as tmp:
         servers, bases, copies = [], [], []
+        handler = slow_handler(args.latency, args.rate) if args.latency or args.rate else _Quiet
         for number, site in enumerate(sites):
             copy = instrumented_copy(site, Path(tmp) / str(number), instant=args.floor and number == len(args.sites))
             if args.nginx:
                 server = Nginx(copy, Path(tmp) / f"nginx-{number}")
                 copy, base = server.copy, server.base
             else:
-                handler = slow_handler(args.latency, args.rate) if args.latency or args.rate else _Quiet
                 server = ThreadingHTTPServer(("127.0.0.1", 0), partial(handler, directory=str(copy.parent)))
                 threading.Thread(target=server.serve_forever, daemon=True).start()
                 base = f"http://127.0.0.1:{server.server_address[1]}/{copy.name}/"

@@ -10,7 +10,15 @@ from pathlib import Path
 import pytest
 
 from bench.stage import pdf_pages
-from tests.conftest import DOUBLED_PUNCTUATION, pdf_body_text, pdf_outline, poppler, squash
+from tests.conftest import (
+    DOUBLED_PUNCTUATION,
+    FIXTURES,
+    copy_data,
+    pdf_body_text,
+    pdf_outline,
+    poppler,
+    squash,
+)
 
 
 @pytest.fixture(scope="module")
@@ -366,7 +374,6 @@ def test_entries_may_reuse_step_and_item_ids_of_other_entries(tmp_path):
     from macros.render.pages import Build
     from macros.resolve import load_handbook
 
-    from .conftest import FIXTURES
 
     data = generate(FIXTURES / "base" / "data", tmp_path / "data", 2)
     handbook = load_handbook(data)
@@ -421,8 +428,6 @@ def test_a_changed_step_lays_out_again_exactly_the_pdfs_that_show_it(tmp_path, b
     """Incremental PDFs: the second build reuses every document whose print HTML did not change.
     (The base fixture, whose three PDFs lay out in seconds: the handbook, a checklist form and the
     procedure's record form.)"""
-    from tests.conftest import FIXTURES, copy_data
-
     data = copy_data(FIXTURES / "base" / "data", tmp_path / "data")
     cache = tmp_path / "cache"
     assert builder(data, tmp_path / "before", cache) == 0
